@@ -1,0 +1,61 @@
+//! One module per subcommand; each has `Args` (clap) and `run`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use unspin_core::{Model, Unspinner};
+
+pub mod detect;
+pub mod eval;
+pub mod index;
+pub mod mine;
+pub mod scan;
+pub mod serve;
+pub mod trace;
+pub mod restore;
+pub mod spin;
+pub mod train;
+
+/// Flags that choose the model and extra evidence.
+#[derive(Clone, Debug, clap::Args)]
+pub struct ModelArgs {
+    /// A model file made by `unspin train` instead of the built-in model.
+    #[arg(long, value_name = "PATH")]
+    pub model: Option<PathBuf>,
+    /// A tortured-phrase list (PPS CSV export, or TSV tortured<TAB>expected[<TAB>context]).
+    #[arg(long, value_name = "FILE")]
+    pub fingerprints: Option<PathBuf>,
+}
+
+impl ModelArgs {
+    /// Loads the model.
+    pub fn model(&self) -> Result<Model> {
+        match &self.model {
+            Some(p) => Model::open(p).with_context(|| format!("cannot load model {}", p.display())),
+            None => Model::builtin().context("cannot load the built-in model"),
+        }
+    }
+
+    /// Builds the unspinner these flags describe.
+    pub fn unspinner(&self) -> Result<Unspinner> {
+        let mut b = Unspinner::builder(self.model()?);
+        if let Some(path) = &self.fingerprints {
+            b.fingerprints(unspin_core::fingerprints::Fingerprints::from_path(path)?);
+        }
+        Ok(b.build())
+    }
+}
+
+/// Exit code for a finished run: 2 when records were skipped, 1 when
+/// `--check` asked and spun text was found, else 0.
+pub fn exit_code(skipped: usize, check: bool, found: bool) -> ExitCode {
+    if skipped > 0 {
+        eprintln!("unspin: {skipped} bad record(s) skipped");
+        ExitCode::from(2)
+    } else if check && found {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}

@@ -1,0 +1,198 @@
+//! Reading documents: plain-text files or JSONL records, from files or stdin.
+//!
+//! Policy: a whole input that cannot be read is fatal (exit 2). In JSONL, a
+//! bad line (invalid UTF-8, bad JSON, no `text`) is reported on stderr with
+//! its file and line number and skipped; the run goes on and exits 2.
+
+use std::io::{BufRead, BufReader, Read};
+use std::path::PathBuf;
+
+use anyhow::{bail, Context, Result};
+use serde_json::{Map, Value};
+
+/// Input format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// each file (or stdin) is one document
+    Text,
+    /// one `{"id", "text", ...}` record per line
+    Jsonl,
+}
+
+/// Flags shared by every command that reads documents.
+#[derive(Clone, Debug, clap::Args)]
+pub struct InputArgs {
+    /// Input files; standard input when none (or "-").
+    pub files: Vec<PathBuf>,
+    /// Input format; `jsonl` when every file ends in .jsonl, else `text`.
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// Replace invalid UTF-8 with U+FFFD instead of failing.
+    #[arg(long)]
+    pub lossy: bool,
+}
+
+/// One document to process.
+#[derive(Debug)]
+pub struct Record {
+    /// the record's id (a file name for plain text)
+    pub id: Value,
+    /// the text
+    pub text: String,
+    /// other JSONL fields, passed through untouched
+    pub extra: Map<String, Value>,
+}
+
+/// What reading found wrong but skipped.
+#[derive(Debug, Default)]
+pub struct Report {
+    /// records skipped
+    pub skipped: usize,
+}
+
+impl InputArgs {
+    /// The format in effect.
+    pub fn format(&self) -> Format {
+        self.format.unwrap_or_else(|| {
+            if !self.files.is_empty()
+                && self.files.iter().all(|f| f.extension().is_some_and(|e| e == "jsonl"))
+            {
+                Format::Jsonl
+            } else {
+                Format::Text
+            }
+        })
+    }
+
+    fn sources(&self) -> Vec<Option<PathBuf>> {
+        if self.files.is_empty() {
+            vec![None]
+        } else {
+            self.files
+                .iter()
+                .map(|f| if f.as_os_str() == "-" { None } else { Some(f.clone()) })
+                .collect()
+        }
+    }
+
+    /// Calls `f` on every document in input order.
+    pub fn for_each(&self, mut f: impl FnMut(Record) -> Result<()>) -> Result<Report> {
+        let mut report = Report::default();
+        let format = self.format();
+        for src in self.sources() {
+            let name = src.as_ref().map_or("<stdin>".to_string(), |p| p.display().to_string());
+            let reader: Box<dyn Read> = match &src {
+                Some(p) => Box::new(
+                    std::fs::File::open(p).with_context(|| format!("cannot open {}", p.display()))?,
+                ),
+                None => Box::new(std::io::stdin().lock()),
+            };
+            match format {
+                Format::Text => {
+                    let mut bytes = Vec::new();
+                    BufReader::new(reader)
+                        .read_to_end(&mut bytes)
+                        .with_context(|| format!("cannot read {name}"))?;
+                    let text = decode(bytes, self.lossy)
+                        .with_context(|| format!("{name} is not valid UTF-8 (pass --lossy to replace bad bytes)"))?;
+                    f(Record {
+                        id: Value::String(name.clone()),
+                        text,
+                        extra: Map::new(),
+                    })?;
+                }
+                Format::Jsonl => {
+                    let mut reader = BufReader::with_capacity(1 << 16, reader);
+                    let mut line = Vec::new();
+                    let mut lineno = 0usize;
+                    loop {
+                        line.clear();
+                        let n = reader
+                            .read_until(b'\n', &mut line)
+                            .with_context(|| format!("cannot read {name}"))?;
+                        if n == 0 {
+                            break;
+                        }
+                        lineno += 1;
+                        match parse_record(&line, self.lossy, lineno) {
+                            Ok(Some(r)) => f(r)?,
+                            Ok(None) => {}
+                            Err(reason) => {
+                                report.skipped += 1;
+                                eprintln!("unspin: {name}:{lineno}: skipped: {reason}");
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        Ok(report)
+    }
+}
+
+/// Decodes bytes as UTF-8; the error names the first bad byte's offset.
+pub fn decode(bytes: Vec<u8>, lossy: bool) -> Result<String> {
+    match String::from_utf8(bytes) {
+        Ok(s) => Ok(s),
+        Err(e) if lossy => Ok(String::from_utf8_lossy(e.as_bytes()).into_owned()),
+        Err(e) => bail!("invalid UTF-8 at byte offset {}", e.utf8_error().valid_up_to()),
+    }
+}
+
+/// Parses one JSONL line; `Ok(None)` for a blank line.
+pub fn parse_record(line: &[u8], lossy: bool, lineno: usize) -> Result<Option<Record>, String> {
+    let line = line.strip_suffix(b"\n").unwrap_or(line);
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    if line.iter().all(|b| b.is_ascii_whitespace()) {
+        return Ok(None);
+    }
+    let owned;
+    let text = match std::str::from_utf8(line) {
+        Ok(s) => s,
+        Err(e) if lossy => {
+            owned = String::from_utf8_lossy(line).into_owned();
+            let _ = e;
+            &owned
+        }
+        Err(e) => return Err(format!("invalid UTF-8 at byte offset {} of the line", e.valid_up_to())),
+    };
+    let value: Value = serde_json::from_str(text).map_err(|e| format!("bad JSON: {e}"))?;
+    let Value::Object(mut obj) = value else {
+        return Err("not a JSON object".into());
+    };
+    let text = match obj.remove("text") {
+        Some(Value::String(s)) => s,
+        Some(_) => return Err("field \"text\" is not a string".into()),
+        None => return Err("no \"text\" field".into()),
+    };
+    let id = obj.remove("id").unwrap_or_else(|| Value::from(lineno));
+    Ok(Some(Record { id, text, extra: obj }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bad_lines_say_why() {
+        assert!(parse_record(b"{\"id\":1}", false, 1).unwrap_err().contains("no \"text\""));
+        assert!(parse_record(b"{\"text\":3}", false, 1).unwrap_err().contains("not a string"));
+        assert!(parse_record(b"[1]", false, 1).unwrap_err().contains("object"));
+        assert!(parse_record(b"{\"text\":\"a\xff\"}", false, 1).unwrap_err().contains("byte offset 10"));
+        assert!(parse_record(b"{\"text\":\"a\xff\"}", true, 1).unwrap().is_some());
+        assert!(parse_record(b"  \n", false, 1).unwrap().is_none());
+    }
+
+    #[test]
+    fn passes_other_fields_through() {
+        let r = parse_record(br#"{"id":"a","text":"t","lang":"en"}"#, false, 1).unwrap().unwrap();
+        assert_eq!(r.id, Value::from("a"));
+        assert_eq!(r.extra["lang"], Value::from("en"));
+    }
+
+    #[test]
+    fn decode_names_offset() {
+        let e = decode(b"ok\xc3(".to_vec(), false).unwrap_err();
+        assert!(e.to_string().contains("byte offset 2"), "{e}");
+    }
+}

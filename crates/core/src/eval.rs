@@ -1,0 +1,1 @@
+//! The metrics of PRODUCT.md §5. (Being written.)

@@ -1,0 +1,431 @@
+//! A backoff n-gram language model (up to trigrams), stored as sorted
+//! arrays that are used in place from a memory-mapped model file.
+//!
+//! Probabilities follow ARPA semantics (log10, with backoff weights):
+//! `P(c | a b) = tri(a b c)` if stored, else `bow(a b) + P(c | b)`, and
+//! `P(c | b) = bi(b c)` if stored, else `bow(b) + uni(c)`.
+//!
+//! Storage: the vocabulary is an `fst` map from word to id (ids follow the
+//! sorted order of words); unigrams are arrays indexed by id; bigrams and
+//! trigrams are sorted `u64` keys (21 bits per id) with parallel arrays of
+//! quantised log-probabilities and backoff weights (1/2000 of a log10 unit).
+
+use std::collections::HashMap;
+
+use crate::error::{Error, Result};
+use crate::model::{Container, ContainerWriter, Section};
+
+/// Word ids are packed 21 bits each into n-gram keys.
+const ID_BITS: u32 = 21;
+/// The largest vocabulary a model can hold.
+pub const MAX_VOCAB: usize = 1 << ID_BITS;
+const QUANT: f32 = 2000.0;
+/// log10 probability of a word the model does not know.
+pub const UNKNOWN_LOGP: f32 = -7.0;
+
+/// Sentence start and end symbols.
+pub const BOS: &str = "<s>";
+/// See [`BOS`].
+pub const EOS: &str = "</s>";
+
+fn q_logp(x: f32) -> u16 {
+    (-x * QUANT).round().clamp(0.0, u16::MAX as f32) as u16
+}
+fn dq_logp(q: u16) -> f32 {
+    -(q as f32) / QUANT
+}
+fn q_bow(x: f32) -> i16 {
+    (x * QUANT).round().clamp(i16::MIN as f32, i16::MAX as f32) as i16
+}
+fn dq_bow(q: i16) -> f32 {
+    q as f32 / QUANT
+}
+
+impl AsRef<[u8]> for Section {
+    fn as_ref(&self) -> &[u8] {
+        self.bytes()
+    }
+}
+
+/// A loaded n-gram model.
+pub struct NgramLm {
+    vocab: fst::Map<Section>,
+    uni_p: Section,
+    uni_b: Section,
+    bi_k: Section,
+    bi_p: Section,
+    bi_b: Section,
+    tri_k: Section,
+    tri_p: Section,
+    order: usize,
+    bos: Option<u32>,
+    eos: Option<u32>,
+}
+
+/// A state of the model: the last two words (None = unknown or none).
+pub type LmState = (Option<u32>, Option<u32>);
+
+impl NgramLm {
+    pub(crate) fn from_container(c: &Container, what: &str) -> Result<NgramLm> {
+        let corrupt = |reason: String| Error::CorruptModel {
+            what: what.to_string(),
+            reason,
+        };
+        let vocab = fst::Map::new(c.require("lm.vocab", what)?)
+            .map_err(|e| corrupt(format!("bad vocabulary: {e}")))?;
+        let lm = NgramLm {
+            uni_p: c.require("lm.uni.p", what)?,
+            uni_b: c.require("lm.uni.b", what)?,
+            bi_k: c.require("lm.bi.k", what)?,
+            bi_p: c.require("lm.bi.p", what)?,
+            bi_b: c.require("lm.bi.b", what)?,
+            tri_k: c.require("lm.tri.k", what)?,
+            tri_p: c.require("lm.tri.p", what)?,
+            order: 3,
+            bos: vocab.get(BOS).map(|v| v as u32),
+            eos: vocab.get(EOS).map(|v| v as u32),
+            vocab,
+        };
+        let n = lm.vocab.len();
+        let ok = lm.uni_p.as_slice::<u16>().is_some_and(|s| s.len() == n)
+            && lm.uni_b.as_slice::<i16>().is_some_and(|s| s.len() == n)
+            && lm.bi_k.as_slice::<u64>().is_some()
+            && lm.bi_p.as_slice::<u16>().map(|s| s.len()) == lm.bi_k.as_slice::<u64>().map(|s| s.len())
+            && lm.bi_b.as_slice::<i16>().map(|s| s.len()) == lm.bi_k.as_slice::<u64>().map(|s| s.len())
+            && lm.tri_k.as_slice::<u64>().is_some()
+            && lm.tri_p.as_slice::<u16>().map(|s| s.len()) == lm.tri_k.as_slice::<u64>().map(|s| s.len());
+        if !ok {
+            return Err(corrupt("language model arrays disagree in length".into()));
+        }
+        Ok(lm)
+    }
+
+    /// The n-gram order (3).
+    pub fn order(&self) -> usize {
+        self.order
+    }
+
+    /// Number of words in the vocabulary.
+    pub fn vocab_len(&self) -> usize {
+        self.vocab.len()
+    }
+
+    /// Number of stored bigrams and trigrams.
+    pub fn ngram_counts(&self) -> (usize, usize) {
+        (self.bi_keys().len(), self.tri_keys().len())
+    }
+
+    /// The id of a (lower-case) word.
+    #[inline]
+    pub fn id(&self, word: &str) -> Option<u32> {
+        self.vocab.get(word).map(|v| v as u32)
+    }
+
+    /// The state at a sentence start.
+    pub fn start_state(&self) -> LmState {
+        (None, self.bos)
+    }
+
+    /// The id of the sentence end symbol.
+    pub fn eos(&self) -> Option<u32> {
+        self.eos
+    }
+
+    fn uni_p(&self) -> &[u16] {
+        self.uni_p.as_slice().unwrap_or(&[])
+    }
+    fn uni_b(&self) -> &[i16] {
+        self.uni_b.as_slice().unwrap_or(&[])
+    }
+    fn bi_keys(&self) -> &[u64] {
+        self.bi_k.as_slice().unwrap_or(&[])
+    }
+    fn tri_keys(&self) -> &[u64] {
+        self.tri_k.as_slice().unwrap_or(&[])
+    }
+
+    #[inline]
+    fn find_bi(&self, a: u32, b: u32) -> Option<usize> {
+        let key = ((a as u64) << ID_BITS) | b as u64;
+        self.bi_keys().binary_search(&key).ok()
+    }
+
+    #[inline]
+    fn find_tri(&self, a: u32, b: u32, c: u32) -> Option<usize> {
+        let key = ((a as u64) << (2 * ID_BITS)) | ((b as u64) << ID_BITS) | c as u64;
+        self.tri_keys().binary_search(&key).ok()
+    }
+
+    /// log10 P(w) without context.
+    #[inline]
+    pub fn unigram(&self, w: Option<u32>) -> f32 {
+        match w {
+            Some(w) => self.uni_p().get(w as usize).map_or(UNKNOWN_LOGP, |&q| dq_logp(q)),
+            None => UNKNOWN_LOGP,
+        }
+    }
+
+    /// log10 P(w | b) with backoff.
+    #[inline]
+    pub fn bigram(&self, b: Option<u32>, w: u32) -> f32 {
+        if let Some(b) = b {
+            if let Some(i) = self.find_bi(b, w) {
+                return dq_logp(self.bi_p.as_slice::<u16>().unwrap_or(&[])[i]);
+            }
+            let bow = self.uni_b().get(b as usize).map_or(0.0, |&q| dq_bow(q));
+            return bow + self.unigram(Some(w));
+        }
+        self.unigram(Some(w))
+    }
+
+    /// log10 P(w | a b) with backoff. An unknown `w` gets [`UNKNOWN_LOGP`].
+    #[inline]
+    pub fn logp(&self, state: LmState, w: Option<u32>) -> f32 {
+        let Some(w) = w else {
+            return UNKNOWN_LOGP;
+        };
+        let (a, b) = state;
+        if let (Some(a), Some(b)) = (a, b) {
+            if let Some(i) = self.find_tri(a, b, w) {
+                return dq_logp(self.tri_p.as_slice::<u16>().unwrap_or(&[])[i]);
+            }
+            let bow = self
+                .find_bi(a, b)
+                .map_or(0.0, |j| dq_bow(self.bi_b.as_slice::<i16>().unwrap_or(&[])[j]));
+            return bow + self.bigram(Some(b), w);
+        }
+        self.bigram(b, w)
+    }
+
+    /// True when the bigram (a, b) is stored.
+    #[inline]
+    pub fn has_bigram(&self, a: u32, b: u32) -> bool {
+        self.find_bi(a, b).is_some()
+    }
+
+    /// The state after `w`.
+    #[inline]
+    pub fn advance(state: LmState, w: Option<u32>) -> LmState {
+        (state.1, w)
+    }
+
+    /// log10 probability of a whole sentence (lower-case words), with
+    /// sentence start and end.
+    pub fn sentence_logp(&self, words: &[&str]) -> f32 {
+        let mut st = self.start_state();
+        let mut total = 0.0;
+        for w in words {
+            let id = self.id(w);
+            total += self.logp(st, id);
+            st = Self::advance(st, id);
+        }
+        total + self.logp(st, self.eos)
+    }
+}
+
+/// An n-gram model under construction: entries in ARPA form.
+#[derive(Default)]
+pub struct LmBuilder {
+    words: HashMap<String, u32>,
+    names: Vec<String>,
+    uni: Vec<(f32, f32)>,
+    bi: Vec<([u32; 2], f32, f32)>,
+    tri: Vec<([u32; 3], f32)>,
+}
+
+impl LmBuilder {
+    /// An empty model.
+    pub fn new() -> LmBuilder {
+        LmBuilder::default()
+    }
+
+    fn intern(&mut self, w: &str) -> u32 {
+        if let Some(&id) = self.words.get(w) {
+            return id;
+        }
+        let id = self.names.len() as u32;
+        self.names.push(w.to_string());
+        self.words.insert(w.to_string(), id);
+        self.uni.push((UNKNOWN_LOGP, 0.0));
+        id
+    }
+
+    /// Adds an entry: `words` of length 1 to 3, its log10 probability and
+    /// its log10 backoff weight (ignored for trigrams). Words are stored as
+    /// given (callers lower-case them). A later entry for the same words
+    /// replaces an earlier one.
+    pub fn add(&mut self, words: &[&str], logp: f32, bow: f32) -> Result<()> {
+        match words {
+            [w] => {
+                let id = self.intern(w);
+                self.uni[id as usize] = (logp, bow);
+            }
+            [a, b] => {
+                let k = [self.intern(a), self.intern(b)];
+                self.bi.push((k, logp, bow));
+            }
+            [a, b, c] => {
+                let k = [self.intern(a), self.intern(b), self.intern(c)];
+                self.tri.push((k, logp));
+            }
+            _ => {
+                return Err(Error::Training(format!(
+                    "n-gram of order {} (1 to 3 supported)",
+                    words.len()
+                )))
+            }
+        }
+        if self.names.len() > MAX_VOCAB {
+            return Err(Error::Training(format!("vocabulary above {MAX_VOCAB} words")));
+        }
+        Ok(())
+    }
+
+    /// Number of entries of each order.
+    pub fn counts(&self) -> [usize; 3] {
+        [self.names.len(), self.bi.len(), self.tri.len()]
+    }
+
+    /// Freezes the model into its stored parts.
+    pub fn build(self) -> Result<LmParts> {
+        let mut order: Vec<u32> = (0..self.names.len() as u32).collect();
+        order.sort_by(|&a, &b| self.names[a as usize].as_bytes().cmp(self.names[b as usize].as_bytes()));
+        let mut remap = vec![0u32; self.names.len()];
+        for (new, &old) in order.iter().enumerate() {
+            remap[old as usize] = new as u32;
+        }
+        let mut fst_builder = fst::MapBuilder::memory();
+        let mut uni_p = Vec::with_capacity(order.len());
+        let mut uni_b = Vec::with_capacity(order.len());
+        let mut last: Option<&str> = None;
+        for (new, &old) in order.iter().enumerate() {
+            let name = self.names[old as usize].as_str();
+            if last == Some(name) {
+                continue;
+            }
+            last = Some(name);
+            fst_builder
+                .insert(name, new as u64)
+                .map_err(|e| Error::Training(format!("vocabulary: {e}")))?;
+            let (p, b) = self.uni[old as usize];
+            uni_p.push(q_logp(p));
+            uni_b.push(q_bow(b));
+        }
+        let vocab = fst_builder
+            .into_inner()
+            .map_err(|e| Error::Training(format!("vocabulary: {e}")))?;
+        let mut bi: Vec<(u64, u16, i16)> = self
+            .bi
+            .iter()
+            .map(|&([a, b], p, w)| {
+                let key = ((remap[a as usize] as u64) << ID_BITS) | remap[b as usize] as u64;
+                (key, q_logp(p), q_bow(w))
+            })
+            .collect();
+        bi.sort_by_key(|e| e.0);
+        bi.dedup_by(|later, earlier| {
+            if later.0 == earlier.0 {
+                *earlier = *later;
+                true
+            } else {
+                false
+            }
+        });
+        let mut tri: Vec<(u64, u16)> = self
+            .tri
+            .iter()
+            .map(|&([a, b, c], p)| {
+                let key = ((remap[a as usize] as u64) << (2 * ID_BITS))
+                    | ((remap[b as usize] as u64) << ID_BITS)
+                    | remap[c as usize] as u64;
+                (key, q_logp(p))
+            })
+            .collect();
+        tri.sort_by_key(|e| e.0);
+        tri.dedup_by(|later, earlier| {
+            if later.0 == earlier.0 {
+                *earlier = *later;
+                true
+            } else {
+                false
+            }
+        });
+        Ok(LmParts {
+            vocab,
+            uni_p,
+            uni_b,
+            bi_k: bi.iter().map(|e| e.0).collect(),
+            bi_p: bi.iter().map(|e| e.1).collect(),
+            bi_b: bi.iter().map(|e| e.2).collect(),
+            tri_k: tri.iter().map(|e| e.0).collect(),
+            tri_p: tri.iter().map(|e| e.1).collect(),
+        })
+    }
+}
+
+/// The stored arrays of an n-gram model, ready to be written.
+pub struct LmParts {
+    vocab: Vec<u8>,
+    uni_p: Vec<u16>,
+    uni_b: Vec<i16>,
+    bi_k: Vec<u64>,
+    bi_p: Vec<u16>,
+    bi_b: Vec<i16>,
+    tri_k: Vec<u64>,
+    tri_p: Vec<u16>,
+}
+
+fn le_bytes<T: Copy, const N: usize>(xs: &[T], f: impl Fn(T) -> [u8; N]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(xs.len() * N);
+    for &x in xs {
+        out.extend_from_slice(&f(x));
+    }
+    out
+}
+
+impl LmParts {
+    pub(crate) fn write(&self, w: &mut ContainerWriter) {
+        w.add("lm.vocab", self.vocab.clone());
+        w.add("lm.uni.p", le_bytes(&self.uni_p, u16::to_le_bytes));
+        w.add("lm.uni.b", le_bytes(&self.uni_b, i16::to_le_bytes));
+        w.add("lm.bi.k", le_bytes(&self.bi_k, u64::to_le_bytes));
+        w.add("lm.bi.p", le_bytes(&self.bi_p, u16::to_le_bytes));
+        w.add("lm.bi.b", le_bytes(&self.bi_b, i16::to_le_bytes));
+        w.add("lm.tri.k", le_bytes(&self.tri_k, u64::to_le_bytes));
+        w.add("lm.tri.p", le_bytes(&self.tri_p, u16::to_le_bytes));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lexicon::LexiconBuilder;
+    use crate::model::{write_model, Model, Params};
+
+    pub(crate) fn tiny_model() -> Model {
+        let mut b = LmBuilder::new();
+        for (w, p, bo) in [("<s>", -99.0, -0.5), ("</s>", -1.0, 0.0), ("cold", -2.0, -0.3), ("war", -2.0, -0.3), ("chilly", -4.0, -0.1)] {
+            b.add(&[w], p, bo).unwrap();
+        }
+        b.add(&["cold", "war"], -0.5, -0.2).unwrap();
+        b.add(&["<s>", "cold", "war"], -0.1, 0.0).unwrap();
+        let lm = b.build().unwrap();
+        let lex = LexiconBuilder::new().build();
+        Model::from_bytes(&write_model(&lm, &lex, &Params::default())).unwrap()
+    }
+
+    #[test]
+    fn backoff_follows_arpa_rules() {
+        let m = tiny_model();
+        let lm = m.lm();
+        let (cold, war, chilly) = (lm.id("cold"), lm.id("war"), lm.id("chilly"));
+        let q = |x: f32| dq_logp(q_logp(x));
+        assert_eq!(lm.logp((None, cold), war), q(-0.5));
+        // unseen bigram: bow(chilly) + uni(war)
+        assert!((lm.logp((None, chilly), war) - (-0.1 + -2.0)).abs() < 1e-3);
+        // stored trigram
+        assert_eq!(lm.logp((lm.id("<s>"), cold), war), q(-0.1));
+        assert_eq!(lm.logp((None, None), None), UNKNOWN_LOGP);
+        assert!(lm.sentence_logp(&["cold", "war"]) > lm.sentence_logp(&["chilly", "war"]));
+    }
+}

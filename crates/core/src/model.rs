@@ -1,0 +1,433 @@
+//! The model file: a versioned, checksummed container of named sections.
+//!
+//! Layout (all integers little-endian):
+//!
+//! ```text
+//! magic    8 bytes  "UNSPINMD"
+//! version  u32      FORMAT_VERSION
+//! count    u32      number of sections
+//! table    count × { name [u8; 24] (NUL padded), offset u64, len u64 }
+//! payload  sections, each starting on an 8-byte boundary
+//! crc32    u32      CRC-32 of every byte before it
+//! ```
+//!
+//! Sections hold plain arrays so that a model can be memory-mapped and used
+//! in place: nothing is parsed at load beyond the table and the checksum.
+//! The sections a [`Model`] needs are the language model ([`crate::lm`]),
+//! the lexicon ([`crate::lexicon`]) and a JSON section of parameters.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use crate::error::{Error, Result};
+use crate::lexicon::Lexicon;
+use crate::lm::NgramLm;
+
+/// Magic bytes at the start of every model file.
+pub const MAGIC: &[u8; 8] = b"UNSPINMD";
+/// The model format this build writes and reads.
+pub const FORMAT_VERSION: u32 = 1;
+
+const NAME_LEN: usize = 24;
+const ENTRY_LEN: usize = NAME_LEN + 16;
+
+/// Bytes that back a model: owned, memory-mapped or static.
+pub(crate) enum Backing {
+    Owned(Vec<u64>, usize),
+    Mapped(memmap2::Mmap),
+    Static(&'static [u8]),
+}
+
+impl Backing {
+    pub(crate) fn bytes(&self) -> &[u8] {
+        match self {
+            // Vec<u64> keeps the payload 8-byte aligned
+            Backing::Owned(words, len) => {
+                let all: &[u8] = unsafe {
+                    std::slice::from_raw_parts(words.as_ptr() as *const u8, words.len() * 8)
+                };
+                &all[..*len]
+            }
+            Backing::Mapped(m) => m,
+            Backing::Static(s) => s,
+        }
+    }
+
+    pub(crate) fn owned(bytes: &[u8]) -> Backing {
+        let mut words = vec![0u64; bytes.len().div_ceil(8)];
+        let dst: &mut [u8] = unsafe {
+            std::slice::from_raw_parts_mut(words.as_mut_ptr() as *mut u8, words.len() * 8)
+        };
+        dst[..bytes.len()].copy_from_slice(bytes);
+        Backing::Owned(words, bytes.len())
+    }
+}
+
+/// A checked view of the section table of a container.
+#[derive(Clone)]
+pub(crate) struct Container {
+    backing: Arc<Backing>,
+    sections: Vec<(String, usize, usize)>,
+}
+
+impl Container {
+    /// Checks magic, version, table and checksum; `what` names the source in
+    /// errors.
+    pub(crate) fn open(backing: Backing, what: &str) -> Result<Container> {
+        let bytes = backing.bytes();
+        let corrupt = |reason: &str| Error::CorruptModel {
+            what: what.to_string(),
+            reason: reason.to_string(),
+        };
+        if bytes.len() < 8 || &bytes[..8] != MAGIC {
+            return Err(Error::NotAModel {
+                what: what.to_string(),
+            });
+        }
+        if bytes.len() < 20 {
+            return Err(corrupt("truncated header"));
+        }
+        let version = u32::from_le_bytes(bytes[8..12].try_into().unwrap());
+        if version != FORMAT_VERSION {
+            return Err(Error::IncompatibleModel {
+                what: what.to_string(),
+                found: version,
+                expected: FORMAT_VERSION,
+            });
+        }
+        let body = bytes.len() - 4;
+        let stored = u32::from_le_bytes(bytes[body..].try_into().unwrap());
+        if crc32fast::hash(&bytes[..body]) != stored {
+            return Err(corrupt("checksum mismatch (truncated or damaged file)"));
+        }
+        let count = u32::from_le_bytes(bytes[12..16].try_into().unwrap()) as usize;
+        let table_end = 16usize
+            .checked_add(count.checked_mul(ENTRY_LEN).ok_or_else(|| corrupt("section count"))?)
+            .ok_or_else(|| corrupt("section count"))?;
+        if table_end > body {
+            return Err(corrupt("section table runs past the end"));
+        }
+        let mut sections = Vec::with_capacity(count);
+        for i in 0..count {
+            let e = &bytes[16 + i * ENTRY_LEN..16 + (i + 1) * ENTRY_LEN];
+            let name_end = e[..NAME_LEN].iter().position(|&b| b == 0).unwrap_or(NAME_LEN);
+            let name = std::str::from_utf8(&e[..name_end])
+                .map_err(|_| corrupt("section name is not UTF-8"))?
+                .to_string();
+            let off = u64::from_le_bytes(e[NAME_LEN..NAME_LEN + 8].try_into().unwrap()) as usize;
+            let len = u64::from_le_bytes(e[NAME_LEN + 8..].try_into().unwrap()) as usize;
+            if off % 8 != 0 || off < table_end || off.checked_add(len).is_none_or(|end| end > body) {
+                return Err(corrupt(&format!("section {name} is out of bounds")));
+            }
+            sections.push((name, off, len));
+        }
+        Ok(Container {
+            backing: Arc::new(backing),
+            sections,
+        })
+    }
+
+    /// The bytes of section `name`.
+    pub(crate) fn section(&self, name: &str) -> Option<Section> {
+        self.sections.iter().find(|s| s.0 == name).map(|s| Section {
+            backing: Arc::clone(&self.backing),
+            off: s.1,
+            len: s.2,
+        })
+    }
+
+    pub(crate) fn require(&self, name: &str, what: &str) -> Result<Section> {
+        self.section(name).ok_or_else(|| Error::CorruptModel {
+            what: what.to_string(),
+            reason: format!("missing section {name}"),
+        })
+    }
+}
+
+/// A section: a shared handle on part of the container's bytes.
+#[derive(Clone)]
+pub(crate) struct Section {
+    backing: Arc<Backing>,
+    off: usize,
+    len: usize,
+}
+
+impl Section {
+    pub(crate) fn bytes(&self) -> &[u8] {
+        &self.backing.bytes()[self.off..self.off + self.len]
+    }
+
+    /// The section as a slice of `T` (a plain integer type).
+    pub(crate) fn as_slice<T: Plain>(&self) -> Option<&[T]> {
+        let b = self.bytes();
+        if b.len() % std::mem::size_of::<T>() != 0 {
+            return None;
+        }
+        // SAFETY: T is a plain integer type (any bit pattern is valid); the
+        // container puts sections on 8-byte boundaries of an 8-aligned buffer
+        // (mmap and Vec<u64> are), and align_to checks it anyway.
+        let (pre, mid, post) = unsafe { b.align_to::<T>() };
+        if pre.is_empty() && post.is_empty() {
+            Some(mid)
+        } else {
+            None
+        }
+    }
+}
+
+/// Plain integer types that may be viewed in place.
+pub(crate) trait Plain: Copy {}
+impl Plain for u8 {}
+impl Plain for u16 {}
+impl Plain for i16 {}
+impl Plain for u32 {}
+impl Plain for u64 {}
+impl Plain for f32 {}
+
+/// Writes a container from named sections.
+#[derive(Default)]
+pub(crate) struct ContainerWriter {
+    sections: Vec<(String, Vec<u8>)>,
+}
+
+impl ContainerWriter {
+    pub(crate) fn add(&mut self, name: &str, bytes: Vec<u8>) -> &mut Self {
+        assert!(name.len() <= NAME_LEN, "section name too long: {name}");
+        self.sections.push((name.to_string(), bytes));
+        self
+    }
+
+    pub(crate) fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::new();
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+        out.extend_from_slice(&(self.sections.len() as u32).to_le_bytes());
+        let table_at = out.len();
+        out.resize(table_at + self.sections.len() * ENTRY_LEN, 0);
+        for (i, (name, bytes)) in self.sections.iter().enumerate() {
+            while out.len() % 8 != 0 {
+                out.push(0);
+            }
+            let off = out.len() as u64;
+            out.extend_from_slice(bytes);
+            let e = table_at + i * ENTRY_LEN;
+            out[e..e + name.len()].copy_from_slice(name.as_bytes());
+            out[e + NAME_LEN..e + NAME_LEN + 8].copy_from_slice(&off.to_le_bytes());
+            out[e + NAME_LEN + 8..e + ENTRY_LEN].copy_from_slice(&(bytes.len() as u64).to_le_bytes());
+        }
+        let crc = crc32fast::hash(&out);
+        out.extend_from_slice(&crc.to_le_bytes());
+        out
+    }
+}
+
+/// Parameters of the decoder and the calibration, stored with the model.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct Params {
+    /// prior probability that a word with candidates was substituted
+    pub spin_rate: f64,
+    /// how much of the candidate's unigram advantage is discounted (0 = none)
+    pub freq_weight: f64,
+    /// minimum gain in natural log units before a change is made
+    pub change_margin: f64,
+    /// posterior above which detect flags a word
+    pub flag_threshold: f64,
+    /// document calibration: score = sigmoid(a * spun_rate_estimate + b)
+    pub doc_a: f64,
+    /// see `doc_a`
+    pub doc_b: f64,
+    /// free-form description of where the model comes from
+    pub provenance: String,
+}
+
+impl Default for Params {
+    fn default() -> Params {
+        Params {
+            spin_rate: 0.15,
+            freq_weight: 0.5,
+            change_margin: 1.0,
+            flag_threshold: 0.5,
+            doc_a: 60.0,
+            doc_b: -3.0,
+            provenance: String::new(),
+        }
+    }
+}
+
+/// A loaded model: language model, lexicon and parameters. Cheap to clone.
+#[derive(Clone)]
+pub struct Model {
+    pub(crate) lm: Arc<NgramLm>,
+    pub(crate) lexicon: Arc<Lexicon>,
+    pub(crate) params: Params,
+}
+
+impl std::fmt::Debug for Model {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Model")
+            .field("lm_order", &self.lm.order())
+            .field("vocab", &self.lm.vocab_len())
+            .field("params", &self.params)
+            .finish()
+    }
+}
+
+#[cfg(feature = "builtin-model")]
+static BUILTIN_ZST: &[u8] = include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../model/default.unspin.zst"));
+
+impl Model {
+    /// The built-in default model.
+    ///
+    /// It is decompressed once per process and shared.
+    pub fn builtin() -> Result<Model> {
+        #[cfg(feature = "builtin-model")]
+        {
+            static CACHE: std::sync::OnceLock<std::result::Result<Model, String>> =
+                std::sync::OnceLock::new();
+            let r = CACHE.get_or_init(|| {
+                let raw = zstd::decode_all(BUILTIN_ZST).map_err(|e| e.to_string())?;
+                Model::from_backing(Backing::owned(&raw), "built-in model").map_err(|e| e.to_string())
+            });
+            r.clone().map_err(|reason| Error::CorruptModel {
+                what: "built-in model".into(),
+                reason,
+            })
+        }
+        #[cfg(not(feature = "builtin-model"))]
+        {
+            Err(Error::NoBuiltinModel)
+        }
+    }
+
+    /// Opens a model file, memory-mapping it. A zstd-compressed file
+    /// (`.zst`) is decompressed into memory instead.
+    pub fn open(path: impl AsRef<Path>) -> Result<Model> {
+        let path = path.as_ref();
+        let what = path.display().to_string();
+        let io = |source| Error::ModelIo {
+            path: path.to_path_buf(),
+            source,
+        };
+        let file = std::fs::File::open(path).map_err(io)?;
+        // SAFETY: the map is read-only; a file changed under us can give wrong
+        // scores but the container checks bounds on every section access.
+        let map = unsafe { memmap2::Mmap::map(&file) }.map_err(io)?;
+        if map.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+            #[cfg(feature = "builtin-model")]
+            {
+                let raw = zstd::decode_all(&map[..]).map_err(|e| Error::CorruptModel {
+                    what: what.clone(),
+                    reason: format!("bad zstd stream: {e}"),
+                })?;
+                return Model::from_backing(Backing::owned(&raw), &what);
+            }
+        }
+        Model::from_backing(Backing::Mapped(map), &what)
+    }
+
+    /// Loads a model from bytes in memory.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Model> {
+        Model::from_backing(Backing::owned(bytes), "model bytes")
+    }
+
+    /// Loads a model from a static byte slice without copying.
+    pub fn from_static(bytes: &'static [u8]) -> Result<Model> {
+        Model::from_backing(Backing::Static(bytes), "static model")
+    }
+
+    fn from_backing(backing: Backing, what: &str) -> Result<Model> {
+        let c = Container::open(backing, what)?;
+        let params: Params = serde_json::from_slice(c.require("params", what)?.bytes()).map_err(|e| {
+            Error::CorruptModel {
+                what: what.to_string(),
+                reason: format!("bad params section: {e}"),
+            }
+        })?;
+        let lm = NgramLm::from_container(&c, what)?;
+        let lexicon = Lexicon::from_container(&c, what)?;
+        Ok(Model {
+            lm: Arc::new(lm),
+            lexicon: Arc::new(lexicon),
+            params,
+        })
+    }
+
+    /// The model's parameters.
+    pub fn params(&self) -> &Params {
+        &self.params
+    }
+
+    /// A copy of this model with other parameters.
+    pub fn with_params(&self, params: Params) -> Model {
+        Model {
+            params,
+            ..self.clone()
+        }
+    }
+
+    /// The language model.
+    pub fn lm(&self) -> &NgramLm {
+        &self.lm
+    }
+
+    /// The lexicon.
+    pub fn lexicon(&self) -> &Lexicon {
+        &self.lexicon
+    }
+}
+
+/// Serialises a model's parts into container bytes.
+pub(crate) fn write_model(
+    lm: &crate::lm::LmParts,
+    lexicon: &crate::lexicon::LexiconParts,
+    params: &Params,
+) -> Vec<u8> {
+    let mut w = ContainerWriter::default();
+    w.add("params", serde_json::to_vec_pretty(params).expect("params serialise"));
+    lm.write(&mut w);
+    lexicon.write(&mut w);
+    w.to_bytes()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Vec<u8> {
+        let mut w = ContainerWriter::default();
+        w.add("a", vec![1, 2, 3]).add("b", 7u64.to_le_bytes().to_vec());
+        w.to_bytes()
+    }
+
+    #[test]
+    fn round_trip_sections() {
+        let c = Container::open(Backing::owned(&sample()), "t").unwrap();
+        assert_eq!(c.section("a").unwrap().bytes(), &[1, 2, 3]);
+        assert_eq!(c.section("b").unwrap().as_slice::<u64>().unwrap(), &[7]);
+        assert!(c.section("zz").is_none());
+    }
+
+    #[test]
+    fn every_truncation_and_bit_flip_is_an_error() {
+        let bytes = sample();
+        for cut in 0..bytes.len() {
+            assert!(Container::open(Backing::owned(&bytes[..cut]), "t").is_err(), "cut {cut}");
+        }
+        for i in 0..bytes.len() {
+            let mut b = bytes.clone();
+            b[i] ^= 0x10;
+            assert!(Container::open(Backing::owned(&b), "t").is_err(), "flip {i}");
+        }
+    }
+
+    #[test]
+    fn foreign_and_old_files_are_named() {
+        let e = Container::open(Backing::owned(b"PK\x03\x04zipfile"), "x.bin").err().unwrap();
+        assert!(matches!(e, Error::NotAModel { .. }), "{e}");
+        let mut b = sample();
+        b[8] = 99;
+        let e = Container::open(Backing::owned(&b), "old").err().unwrap();
+        assert!(e.to_string().contains("rebuild"), "{e}");
+    }
+}

@@ -1,0 +1,120 @@
+//! The wire format: what detect, restore and trace answer, as JSON.
+//!
+//! These types are public API (PRODUCT.md §4). Offsets are Unicode scalar
+//! (character) offsets into the input `text`, end exclusive. The CLI, the
+//! server and the Python binding all serialise these same types.
+
+use serde::{Deserialize, Serialize};
+
+/// One flagged span of a detection.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Span {
+    /// first character of the span
+    pub start: usize,
+    /// one past the last character of the span
+    pub end: usize,
+    /// the input text of the span
+    pub text: String,
+    /// probability that the span was substituted by a spinner, 0..1
+    pub score: f64,
+    /// the most likely original wording, when one is known
+    pub suggestion: Option<String>,
+    /// where the evidence comes from: "model", "list" or "reference"
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
+/// The result of detect on one document.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Detection {
+    /// calibrated probability that the document is spun, 0..1
+    pub score: f64,
+    /// spans flagged at the engine's threshold, in input order
+    pub spans: Vec<Span>,
+}
+
+/// One change made by restore.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Change {
+    /// first character of the replaced span, in the input
+    pub start: usize,
+    /// one past the last character of the replaced span, in the input
+    pub end: usize,
+    /// the input text that was replaced
+    pub from: String,
+    /// the restored wording
+    pub to: String,
+    /// confidence that the change restores the original, 0..1
+    pub score: f64,
+    /// where the change comes from: "model", "list" or "reference"
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
+/// The result of restore on one document.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Restoration {
+    /// the restored text
+    pub text: String,
+    /// every change, in input order; offsets are into the input
+    pub changes: Vec<Change>,
+}
+
+impl Restoration {
+    /// Builds a restoration by applying non-overlapping `changes` (sorted by
+    /// start, character offsets into `input`).
+    pub fn apply(input: &str, changes: Vec<Change>) -> Restoration {
+        let mut text = String::with_capacity(input.len());
+        let mut char_to_byte = input.char_indices().map(|(b, _)| b).chain(std::iter::once(input.len()));
+        let mut chars_seen = 0usize;
+        let mut byte_at = |target: usize| -> usize {
+            // char offsets are ascending, so walk the iterator forward once
+            let mut last = None;
+            while chars_seen <= target {
+                last = char_to_byte.next();
+                chars_seen += 1;
+            }
+            last.unwrap_or(input.len())
+        };
+        let mut cursor = 0usize;
+        let mut kept = Vec::with_capacity(changes.len());
+        let mut last_end = 0usize;
+        for c in changes {
+            if c.start < last_end || c.end < c.start {
+                continue; // overlapping changes are a bug upstream; keep the first
+            }
+            let s = byte_at(c.start);
+            let e = byte_at(c.end);
+            text.push_str(&input[cursor..s]);
+            text.push_str(&c.to);
+            cursor = e;
+            last_end = c.end;
+            kept.push(c);
+        }
+        text.push_str(&input[cursor..]);
+        Restoration { text, changes: kept }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn change(start: usize, end: usize, to: &str) -> Change {
+        Change { start, end, from: String::new(), to: to.into(), score: 1.0, source: None }
+    }
+
+    #[test]
+    fn apply_replaces_by_character_offsets() {
+        let r = Restoration::apply("né Chilly Conflict ère", vec![change(3, 9, "Cold"), change(10, 18, "War")]);
+        assert_eq!(r.text, "né Cold War ère");
+        assert_eq!(r.changes.len(), 2);
+    }
+
+    #[test]
+    fn apply_skips_overlaps() {
+        let r = Restoration::apply("abcdef", vec![change(0, 3, "X"), change(2, 4, "Y")]);
+        assert_eq!(r.text, "Xdef");
+        assert_eq!(r.changes.len(), 1);
+    }
+}

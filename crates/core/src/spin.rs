@@ -1,0 +1,1 @@
+//! A seeded spinner simulator. (Being written.)

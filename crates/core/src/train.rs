@@ -1,0 +1,1 @@
+//! Building models from corpora and aligned pairs. (Being written.)

@@ -1,0 +1,1 @@
+//! unspin-index (being written).

@@ -1,0 +1,1 @@
+//! unspin-scan (being written).

@@ -1,0 +1,1 @@
+//! unspin-server (being written).
