@@ -32,16 +32,9 @@ pub struct InputArgs {
     pub lossy: bool,
 }
 
-/// One document to process.
-#[derive(Debug)]
-pub struct Record {
-    /// the record's id (a file name for plain text)
-    pub id: Value,
-    /// the text
-    pub text: String,
-    /// other JSONL fields, passed through untouched
-    pub extra: Map<String, Value>,
-}
+/// One document to process (the one record type of every command; see
+/// `unspin_scan::record`).
+pub use unspin_scan::Record;
 
 /// What reading found wrong but skipped.
 #[derive(Debug, Default)]
@@ -139,34 +132,11 @@ pub fn decode(bytes: Vec<u8>, lossy: bool) -> Result<String> {
     }
 }
 
-/// Parses one JSONL line; `Ok(None)` for a blank line.
+/// Parses one JSONL line; `Ok(None)` for a blank line. The parser lives in
+/// `unspin_scan` so that detect, restore, scan and the Python binding judge
+/// a line the same way.
 pub fn parse_record(line: &[u8], lossy: bool, lineno: usize) -> Result<Option<Record>, String> {
-    let line = line.strip_suffix(b"\n").unwrap_or(line);
-    let line = line.strip_suffix(b"\r").unwrap_or(line);
-    if line.iter().all(|b| b.is_ascii_whitespace()) {
-        return Ok(None);
-    }
-    let owned;
-    let text = match std::str::from_utf8(line) {
-        Ok(s) => s,
-        Err(e) if lossy => {
-            owned = String::from_utf8_lossy(line).into_owned();
-            let _ = e;
-            &owned
-        }
-        Err(e) => return Err(format!("invalid UTF-8 at byte offset {} of the line", e.valid_up_to())),
-    };
-    let value: Value = serde_json::from_str(text).map_err(|e| format!("bad JSON: {e}"))?;
-    let Value::Object(mut obj) = value else {
-        return Err("not a JSON object".into());
-    };
-    let text = match obj.remove("text") {
-        Some(Value::String(s)) => s,
-        Some(_) => return Err("field \"text\" is not a string".into()),
-        None => return Err("no \"text\" field".into()),
-    };
-    let id = obj.remove("id").unwrap_or_else(|| Value::from(lineno));
-    Ok(Some(Record { id, text, extra: obj }))
+    unspin_scan::parse_record(line, lossy, lineno)
 }
 
 #[cfg(test)]

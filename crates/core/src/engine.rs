@@ -1,12 +1,43 @@
-//! Detect and restore: the decoder over a lattice of candidate originals.
+//! Detect and restore: a noisy-channel decoder over a lattice of candidate
+//! originals.
 //!
-//! (Being written.)
+//! For each sentence the decoder considers, at every word, keeping the word
+//! or replacing a span of one to three words by a candidate original from
+//! the [`Lexicon`](crate::lexicon::Lexicon) (reverse synonyms, inflected).
+//! A path is scored by the language model over the words it emits plus the
+//! channel: `ln(1 - ρ)` for keeping a word that could have been spun,
+//! `ln ρ + ln P(spun | original) - margin` for undoing a substitution, and a
+//! discount of part of the candidate's plain frequency advantage (so that a
+//! common word does not replace a correct rare one merely for being
+//! common). A beam search finds the best path, so neighbouring spun words
+//! are undone jointly ("Chilly Conflict period" → "Cold War era").
+//!
+//! Detection reads the same lattice: a word's posterior of having been
+//! substituted is the share of the probability mass, with its decoded
+//! neighbours fixed, that goes to the candidates rather than to keeping it.
+//! Words the language model does not know are never touched.
+//!
+//! See DESIGN.md for the reasoning and the measured effect of each part.
 
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use crate::fingerprints::Fingerprints;
-use crate::model::Model;
-use crate::record::{Detection, Restoration};
+use crate::lexicon::Lexicon;
+use crate::lm::{LmState, NgramLm};
+use crate::model::{Model, Params};
+use crate::record::{Change, Detection, Restoration, Span};
+use crate::text::{Case, Text};
+
+const LN10: f32 = std::f32::consts::LN_10;
+/// Longest spun phrase considered, in words.
+const MAX_SPAN: usize = 3;
+/// Candidates kept per spun phrase (the likeliest under the channel).
+const MAX_CANDIDATES: usize = 40;
+/// Hypotheses kept per word boundary.
+const BEAM: usize = 8;
+/// Alternatives kept per span after local scoring.
+const ALTS_PER_SPAN: usize = 6;
 
 /// Detects and restores spun text with one model. Cheap to clone; share it
 /// across threads.
@@ -14,6 +45,34 @@ use crate::record::{Detection, Restoration};
 pub struct Unspinner {
     model: Model,
     fingerprints: Option<Arc<Fingerprints>>,
+    phrase_heads: Arc<HashSet<String>>,
+    cache: Arc<CandidateCache>,
+}
+
+type Candidates = Arc<Vec<(String, Vec<u32>, f32)>>;
+
+/// Candidate lists by spun phrase, shared by every thread using one
+/// unspinner. Bounded: it is emptied when it reaches its capacity.
+#[derive(Debug, Default)]
+struct CandidateCache {
+    map: std::sync::RwLock<HashMap<String, Candidates>>,
+}
+
+const CACHE_CAPACITY: usize = 200_000;
+
+impl CandidateCache {
+    fn get(&self, key: &str) -> Option<Candidates> {
+        self.map.read().ok()?.get(key).cloned()
+    }
+
+    fn insert(&self, key: &str, v: Candidates) {
+        if let Ok(mut m) = self.map.write() {
+            if m.len() >= CACHE_CAPACITY {
+                m.clear();
+            }
+            m.insert(key.to_string(), v);
+        }
+    }
 }
 
 /// Builds an [`Unspinner`].
@@ -21,6 +80,7 @@ pub struct Unspinner {
 pub struct UnspinnerBuilder {
     model: Model,
     fingerprints: Option<Arc<Fingerprints>>,
+    params: Option<Params>,
 }
 
 impl UnspinnerBuilder {
@@ -30,13 +90,75 @@ impl UnspinnerBuilder {
         self
     }
 
+    /// Overrides the model's decoder parameters.
+    pub fn params(&mut self, p: Params) -> &mut Self {
+        self.params = Some(p);
+        self
+    }
+
     /// Freezes the configuration.
     pub fn build(&self) -> Unspinner {
+        let model = match &self.params {
+            Some(p) => self.model.with_params(p.clone()),
+            None => self.model.clone(),
+        };
+        let phrase_heads = Arc::new(phrase_heads(model.lexicon()));
         Unspinner {
-            model: self.model.clone(),
+            model,
             fingerprints: self.fingerprints.clone(),
+            phrase_heads,
+            cache: Arc::default(),
         }
     }
+}
+
+/// First words of the multi-word phrases of the lexicon, to skip phrase
+/// lookups that cannot succeed.
+fn phrase_heads(lex: &Lexicon) -> HashSet<String> {
+    let mut set = HashSet::new();
+    for id in 0..lex.len() as u32 {
+        if !lex.is_spun_form(id) {
+            continue;
+        }
+        if let Some((first, _)) = lex.phrase(id).split_once(' ') {
+            set.insert(first.to_string());
+        }
+    }
+    set
+}
+
+/// One alternative at a position: replace words `start..end` by `words`.
+#[derive(Clone, Debug)]
+struct Alt {
+    start: usize,
+    end: usize,
+    /// the candidate original, lower case
+    text: String,
+    ids: Vec<u32>,
+    /// channel and prior, in ln units, relative to keeping the words
+    bonus: f32,
+}
+
+#[derive(Clone, Copy)]
+struct Hyp {
+    score: f32,
+    state: LmState,
+    back: u32,
+    /// index into the sentence's alternatives, or u32::MAX for "keep"
+    alt: u32,
+    /// the boundary this hypothesis came from
+    from: u32,
+}
+
+/// What the decoder found in one document.
+struct Analysis {
+    /// (word range, candidate text, posterior that it was spun, confidence of the change)
+    changes: Vec<(usize, usize, String, f64, f64)>,
+    /// word index → posterior that the word was substituted (active words)
+    flagged: Vec<(usize, usize, f64, Option<String>)>,
+    /// sum of posteriors and number of words, for the document score
+    expected_spun: f64,
+    words: usize,
 }
 
 impl Unspinner {
@@ -50,12 +172,18 @@ impl Unspinner {
         UnspinnerBuilder {
             model,
             fingerprints: None,
+            params: None,
         }
     }
 
     /// The model in use.
     pub fn model(&self) -> &Model {
         &self.model
+    }
+
+    /// The decoder parameters in use.
+    pub fn params(&self) -> &Params {
+        self.model.params()
     }
 
     /// The fingerprint list in use, if any.
@@ -65,15 +193,518 @@ impl Unspinner {
 
     /// Finds the spun spans of `text` and scores the whole document.
     pub fn detect(&self, text: &str) -> Detection {
-        let spans = self.fingerprints.as_ref().map(|f| f.spans(text)).unwrap_or_default();
-        Detection {
-            score: if spans.is_empty() { 0.0 } else { 0.99 },
-            spans,
+        let t = Text::new(text);
+        let a = self.analyze(&t);
+        let mut spans: Vec<Span> = Vec::new();
+        let list = self.fingerprints.as_ref().map(|f| f.spans(text)).unwrap_or_default();
+        for &(ws, we, p, ref sugg) in &a.flagged {
+            if p < self.params().flag_threshold {
+                continue;
+            }
+            let (start, end) = (t.words()[ws].chars.start, t.words()[we - 1].chars.end);
+            if list.iter().any(|s| s.start < end && start < s.end) {
+                continue;
+            }
+            spans.push(Span {
+                start,
+                end,
+                text: text[t.words()[ws].bytes.start..t.words()[we - 1].bytes.end].to_string(),
+                score: p,
+                suggestion: sugg.as_ref().map(|s| case_like(&t, ws, we, s)),
+                source: Some("model".into()),
+            });
         }
+        let n_list = list.len();
+        spans.extend(list);
+        spans.sort_by_key(|s| (s.start, s.end));
+        let p = &self.params();
+        let rate = a.expected_spun / (a.words.max(1) as f64);
+        let mut score = sigmoid(p.doc_a * rate + p.doc_b);
+        if n_list > 0 {
+            // each listed tortured phrase is near-certain evidence
+            score = 1.0 - (1.0 - score) * 0.05f64.powi(n_list as i32);
+        }
+        Detection { score, spans }
     }
 
     /// Restores the most likely original wording of `text`.
     pub fn restore(&self, text: &str) -> Restoration {
-        Restoration::apply(text, Vec::new())
+        let t = Text::new(text);
+        let a = self.analyze(&t);
+        let list_changes: Vec<Change> = self
+            .fingerprints
+            .as_ref()
+            .map(|f| {
+                f.find(text)
+                    .into_iter()
+                    .map(|h| Change {
+                        from: crate::text::slice_chars(text, h.start..h.end).unwrap_or("").to_string(),
+                        start: h.start,
+                        end: h.end,
+                        to: h.expected,
+                        score: 0.99,
+                        source: Some("list".into()),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let mut changes = list_changes.clone();
+        for (ws, we, cand, _p, conf) in a.changes {
+            let (start, end) = (t.words()[ws].chars.start, t.words()[we - 1].chars.end);
+            if list_changes.iter().any(|c| c.start < end && start < c.end) {
+                continue;
+            }
+            changes.push(Change {
+                start,
+                end,
+                from: text[t.words()[ws].bytes.start..t.words()[we - 1].bytes.end].to_string(),
+                to: case_like(&t, ws, we, &cand),
+                score: conf,
+                source: Some("model".into()),
+            });
+        }
+        changes.sort_by_key(|c| (c.start, c.end));
+        fix_articles(text, &mut changes);
+        Restoration::apply(text, changes)
+    }
+
+    fn analyze(&self, t: &Text) -> Analysis {
+        let mut out = Analysis {
+            changes: Vec::new(),
+            flagged: Vec::new(),
+            expected_spun: 0.0,
+            words: t.words().len(),
+        };
+        for sent in t.sentences() {
+            self.decode_sentence(t, sent, &mut out);
+        }
+        out
+    }
+
+    /// Candidates of a lower-case phrase, as LM ids, best first.
+    fn candidates(&self, key: &str) -> Candidates {
+        if let Some(c) = self.cache.get(key) {
+            return c;
+        }
+        let lm = &self.model.lm;
+        // rank by the joint P(original) P(spun | original): the channel alone
+        // favours obscure originals whose only synonym is the spun word
+        let mut v: Vec<(f32, (String, Vec<u32>, f32))> = Vec::new();
+        for c in self.model.lexicon.candidates(key) {
+            let ids: Option<Vec<u32>> = c.text.split(' ').map(|w| lm.id(w)).collect();
+            if let Some(ids) = ids {
+                let mut st = lm.start_state();
+                let mut prior = 0.0;
+                for &i in &ids {
+                    prior += lm.logp((None, st.1), Some(i)) * LN10;
+                    st = NgramLm::advance(st, Some(i));
+                }
+                v.push((prior + c.ln_channel, (c.text, ids, c.ln_channel)));
+            }
+        }
+        v.sort_by(|a, b| b.0.total_cmp(&a.0));
+        v.truncate(MAX_CANDIDATES);
+        let v: Vec<(String, Vec<u32>, f32)> = v.into_iter().map(|x| x.1).collect();
+        let v = Arc::new(v);
+        self.cache.insert(key, Arc::clone(&v));
+        v
+    }
+
+    fn decode_sentence(
+        &self,
+        t: &Text,
+        sent: std::ops::Range<usize>,
+        out: &mut Analysis,
+    ) {
+        let lm: &NgramLm = &self.model.lm;
+        let p = self.params();
+        let words = &t.words()[sent.clone()];
+        let n = words.len();
+        if n == 0 {
+            return;
+        }
+        let ids: Vec<Option<u32>> = words.iter().map(|w| lm.id(&w.norm)).collect();
+        let rho = p.spin_rate as f32;
+        let ln_keep = (1.0 - rho).ln();
+        let ln_spin = rho.ln() - ln_keep - p.change_margin as f32;
+        let fw = p.freq_weight as f32;
+        let cw = p.channel_weight as f32;
+
+        // 1. alternatives at every position
+        let mut alts: Vec<Alt> = Vec::new();
+        let mut active = vec![false; n];
+        for i in 0..n {
+            if ids[i].is_none() || is_number(&words[i].norm) {
+                continue;
+            }
+            for k in 1..=MAX_SPAN.min(n - i) {
+                if k > 1 {
+                    if (i..i + k).any(|j| ids[j].is_none()) {
+                        break;
+                    }
+                    if !self.phrase_heads.contains(words[i].norm.as_str()) && !self.head_by_lemma(&words[i].norm) {
+                        break;
+                    }
+                    // no sentence punctuation inside a phrase
+                    if (i..i + k - 1).any(|j| t.gap_after(sent.start + j).trim() != "") {
+                        break;
+                    }
+                }
+                let key: String = if k == 1 {
+                    words[i].norm.clone()
+                } else {
+                    words[i..i + k].iter().map(|w| w.norm.as_str()).collect::<Vec<_>>().join(" ")
+                };
+                // evidence first: a span whose every bigram (with its
+                // neighbours too) is known to the language model reads as
+                // genuine, and is left alone
+                if p.require_unseen && fits(lm, &ids, i, k) {
+                    continue;
+                }
+                let cands = self.candidates(&key);
+                if cands.is_empty() {
+                    continue;
+                }
+                let spun_uni: f32 = (i..i + k).map(|j| lm.unigram(ids[j])).sum();
+                // the local fit of keeping the span, with its original neighbours
+                let left: LmState = match i {
+                    0 => lm.start_state(),
+                    1 => (lm.start_state().1, ids[0]),
+                    _ => (ids[i - 2], ids[i - 1]),
+                };
+                let right = &ids[i + k..n.min(i + k + 2)];
+                let local = |emit: &mut dyn Iterator<Item = Option<u32>>| -> f32 {
+                    let mut st = left;
+                    let mut sc = 0.0;
+                    for x in emit.chain(right.iter().copied()) {
+                        sc += lm.logp(st, x);
+                        st = NgramLm::advance(st, x);
+                    }
+                    sc * LN10
+                };
+                let keep_local = local(&mut ids[i..i + k].iter().copied());
+                let mut scored: Vec<(f32, Alt)> = Vec::new();
+                for (text, cids, ln_channel) in cands.iter() {
+                    let cand_uni: f32 = cids.iter().map(|&c| lm.unigram(Some(c))).sum();
+                    // discount part of the candidate's frequency advantage
+                    let freq = -fw * (cand_uni - spun_uni).max(0.0) * LN10;
+                    let bonus = ln_spin + cw * ln_channel + freq - ln_keep * (k as f32 - 1.0);
+                    let gain = local(&mut cids.iter().map(|&c| Some(c))) - keep_local + bonus;
+                    scored.push((gain, Alt {
+                        start: i,
+                        end: i + k,
+                        text: text.clone(),
+                        ids: cids.clone(),
+                        bonus,
+                    }));
+                }
+                // keep the few that fit best locally; joint spans still win
+                // in the beam when their neighbours change too
+                scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+                scored.truncate(ALTS_PER_SPAN);
+                let floor = scored.first().map_or(f32::NEG_INFINITY, |x| x.0) - 12.0;
+                alts.extend(scored.into_iter().filter(|x| x.0 >= floor).map(|x| x.1));
+                for a in active.iter_mut().skip(i).take(k) {
+                    *a = true;
+                }
+            }
+        }
+        if alts.is_empty() {
+            return;
+        }
+        let keep_cost: Vec<f32> = active.iter().map(|&a| if a { ln_keep } else { 0.0 }).collect();
+        let mut by_start: Vec<Vec<u32>> = vec![Vec::new(); n];
+        for (ai, a) in alts.iter().enumerate() {
+            by_start[a.start].push(ai as u32);
+        }
+
+        // 2. beam search over word boundaries
+        let mut arena: Vec<Hyp> = Vec::with_capacity(n * BEAM * 4);
+        let mut beams: Vec<Vec<u32>> = vec![Vec::new(); n + 1];
+        arena.push(Hyp {
+            score: 0.0,
+            state: lm.start_state(),
+            back: u32::MAX,
+            alt: u32::MAX,
+            from: 0,
+        });
+        beams[0].push(0);
+        let mut pending: Vec<HashMap<LmState, u32>> = vec![HashMap::new(); n + 1];
+        for j in 0..n {
+            // prune the beam at boundary j
+            let mut b = std::mem::take(&mut beams[j]);
+            b.sort_by(|&x, &y| arena[y as usize].score.total_cmp(&arena[x as usize].score));
+            b.truncate(BEAM);
+            for &hi in &b {
+                let h = arena[hi as usize];
+                // keep word j
+                let s = h.score + lm.logp(h.state, ids[j]) * LN10 + keep_cost[j];
+                push(&mut arena, &mut pending[j + 1], &mut beams[j + 1], Hyp {
+                    score: s,
+                    state: NgramLm::advance(h.state, ids[j]),
+                    back: hi,
+                    alt: u32::MAX,
+                    from: j as u32,
+                });
+                for &ai in &by_start[j] {
+                    let a = &alts[ai as usize];
+                    let mut st = h.state;
+                    let mut s = h.score + a.bonus;
+                    for &c in &a.ids {
+                        s += lm.logp(st, Some(c)) * LN10;
+                        st = NgramLm::advance(st, Some(c));
+                    }
+                    push(&mut arena, &mut pending[a.end], &mut beams[a.end], Hyp {
+                        score: s,
+                        state: st,
+                        back: hi,
+                        alt: ai,
+                        from: j as u32,
+                    });
+                }
+            }
+        }
+        let eos = lm.eos();
+        let best = beams[n]
+            .iter()
+            .copied()
+            .max_by(|&x, &y| {
+                let sx = arena[x as usize].score + lm.logp(arena[x as usize].state, eos) * LN10;
+                let sy = arena[y as usize].score + lm.logp(arena[y as usize].state, eos) * LN10;
+                sx.total_cmp(&sy)
+            })
+            .expect("a path always exists");
+
+        // 3. read the path back
+        let mut path: Vec<(usize, usize, Option<u32>)> = Vec::new(); // (start, end, alt)
+        let mut hi = best;
+        while arena[hi as usize].back != u32::MAX {
+            let h = arena[hi as usize];
+            let alt = (h.alt != u32::MAX).then_some(h.alt);
+            let end = match alt {
+                Some(ai) => alts[ai as usize].end,
+                None => h.from as usize + 1,
+            };
+            path.push((h.from as usize, end, alt));
+            hi = h.back;
+        }
+        path.reverse();
+        // decoded words (LM ids) to give each segment its context
+        let mut seg_ids: Vec<Vec<Option<u32>>> = Vec::with_capacity(path.len());
+        for &(s, _, alt) in &path {
+            seg_ids.push(match alt {
+                Some(ai) => alts[ai as usize].ids.iter().map(|&c| Some(c)).collect(),
+                None => vec![ids[s]],
+            });
+        }
+
+        // 4. posteriors per segment with decoded neighbours fixed
+        for (si, &(s, e, alt)) in path.iter().enumerate() {
+            if !(s..e).any(|j| active[j]) {
+                continue;
+            }
+            // left context state
+            let mut left: Vec<Option<u32>> = Vec::new();
+            for seg in seg_ids[..si].iter().rev() {
+                for &x in seg.iter().rev() {
+                    left.push(x);
+                    if left.len() == 2 {
+                        break;
+                    }
+                }
+                if left.len() == 2 {
+                    break;
+                }
+            }
+            let state: LmState = match left.as_slice() {
+                [] => lm.start_state(),
+                [b] => (lm.start_state().1, *b),
+                [b, a, ..] => (*a, *b),
+            };
+            let right: Vec<Option<u32>> = seg_ids[si + 1..].iter().flatten().copied().take(2).collect();
+            let local = |emit: &[Option<u32>]| -> f32 {
+                let mut st = state;
+                let mut sc = 0.0;
+                for &x in emit.iter().chain(right.iter()) {
+                    sc += lm.logp(st, x) * LN10;
+                    st = NgramLm::advance(st, x);
+                }
+                if right.len() < 2 && si + 1 + right.len() >= path.len() {
+                    sc += lm.logp(st, eos) * LN10;
+                }
+                sc
+            };
+            let keep_ids: Vec<Option<u32>> = (s..e).map(|j| ids[j]).collect();
+            let keep_score = local(&keep_ids) + (s..e).map(|j| keep_cost[j]).sum::<f32>();
+            // all alternatives covering exactly this segment, plus, for a
+            // kept word, single-word alternatives at it
+            let mut scores: Vec<(f32, u32)> = Vec::new();
+            for &ai in &by_start[s] {
+                let a = &alts[ai as usize];
+                if a.end != e {
+                    continue;
+                }
+                let emit: Vec<Option<u32>> = a.ids.iter().map(|&c| Some(c)).collect();
+                // undo the margin: the posterior is about spun-ness, the
+                // margin only guards restoration
+                let sc = local(&emit) + a.bonus + p.change_margin as f32;
+                scores.push((sc, ai));
+            }
+            if scores.is_empty() {
+                continue;
+            }
+            let m = scores.iter().map(|x| x.0).fold(keep_score, f32::max);
+            let z_spun: f32 = scores.iter().map(|x| (x.0 - m).exp()).sum();
+            let z = z_spun + (keep_score - m).exp();
+            let posterior = (z_spun / z) as f64;
+            out.expected_spun += posterior * (e - s) as f64;
+            let best_alt = scores.iter().max_by(|a, b| a.0.total_cmp(&b.0)).map(|x| x.1).unwrap();
+            let sugg_alt = alt.unwrap_or(best_alt);
+            let suggestion = alts[sugg_alt as usize].text.clone();
+            let (ws, we) = (sent.start + s, sent.start + e);
+            if let Some(ai) = alt {
+                let best = scores.iter().find(|x| x.1 == ai).map_or(0.0, |x| x.0);
+                let conf = ((best - m).exp() / z) as f64;
+                out.changes.push((ws, we, alts[ai as usize].text.clone(), posterior, conf));
+            }
+            out.flagged.push((ws, we, posterior, Some(suggestion)));
+        }
+    }
+
+    fn head_by_lemma(&self, w: &str) -> bool {
+        self.model
+            .lexicon
+            .irregular()
+            .analyses(w)
+            .iter()
+            .skip(1)
+            .any(|(l, _)| self.phrase_heads.contains(l.as_str()))
+    }
+}
+
+fn push(arena: &mut Vec<Hyp>, seen: &mut HashMap<LmState, u32>, beam: &mut Vec<u32>, h: Hyp) {
+    match seen.get(&h.state) {
+        Some(&i) if arena[i as usize].score >= h.score => {}
+        Some(&i) => arena[i as usize] = h,
+        None => {
+            let i = arena.len() as u32;
+            arena.push(h);
+            seen.insert(h.state, i);
+            beam.push(i);
+        }
+    }
+}
+
+/// True when every bigram touching words `i..i + k` is known to the model
+/// (unknown neighbours count as unknown bigrams).
+fn fits(lm: &NgramLm, ids: &[Option<u32>], i: usize, k: usize) -> bool {
+    let lo = i.saturating_sub(1);
+    let hi = (i + k + 1).min(ids.len());
+    (lo..hi - 1).all(|j| match (ids[j], ids[j + 1]) {
+        (Some(a), Some(b)) => lm.has_bigram(a, b),
+        _ => false,
+    })
+}
+
+fn sigmoid(x: f64) -> f64 {
+    1.0 / (1.0 + (-x).exp())
+}
+
+fn is_number(w: &str) -> bool {
+    w.chars().any(|c| c.is_ascii_digit())
+}
+
+/// Writes a lower-case replacement in the case of the words it replaces.
+fn case_like(t: &Text, ws: usize, we: usize, lower: &str) -> String {
+    let first = &t.words()[ws];
+    let all_title = (ws..we).all(|i| t.words()[i].case == Case::Title);
+    match first.case {
+        Case::Upper if we - ws == 1 || (ws..we).all(|i| t.words()[i].case == Case::Upper) => Case::Upper.apply(lower),
+        Case::Title if all_title && !(first.sentence_start && we - ws == 1) && we - ws > 1 => Case::Title.apply(lower),
+        Case::Title if first.sentence_start || we - ws == 1 => {
+            // a capitalised function-word swap mid-sentence ("Oregon" for
+            // "or") goes back to lower case
+            if !first.sentence_start && lower.split(' ').all(|w| crate::text::is_function_word(w)) {
+                lower.to_string()
+            } else {
+                Case::Title.apply_first(lower)
+            }
+        }
+        _ => lower.to_string(),
+    }
+}
+
+/// Fixes "a"/"an" before a changed word ("a impartial" → "an impartial"
+/// was left by the spinner; after restoring "neutral" it must be "a").
+fn fix_articles(text: &str, changes: &mut Vec<Change>) {
+    let t = Text::new(text);
+    let words = t.words();
+    let mut extra = Vec::new();
+    for c in changes.iter() {
+        // the word before the change
+        let Some(i) = words.iter().position(|w| w.chars.start == c.start) else { continue };
+        if i == 0 {
+            continue;
+        }
+        let prev = &words[i - 1];
+        if prev.norm != "a" && prev.norm != "an" {
+            continue;
+        }
+        if changes.iter().any(|o| o.start <= prev.chars.start && prev.chars.start < o.end) {
+            continue;
+        }
+        let want = if starts_with_vowel_sound(&c.to) { "an" } else { "a" };
+        if prev.norm != want {
+            let from = &text[prev.bytes.clone()];
+            extra.push(Change {
+                start: prev.chars.start,
+                end: prev.chars.end,
+                from: from.to_string(),
+                to: Case::of(from).apply(want),
+                score: c.score,
+                source: c.source.clone(),
+            });
+        }
+    }
+    changes.extend(extra);
+    changes.sort_by_key(|c| (c.start, c.end));
+}
+
+fn starts_with_vowel_sound(w: &str) -> bool {
+    let l = w.to_lowercase();
+    let vowel = l.starts_with(['a', 'e', 'i', 'o']) || (l.starts_with('u') && !l.starts_with("uni") && !l.starts_with("use"));
+    let silent_h = ["hour", "honest", "honour", "honor", "heir"].iter().any(|h| l.starts_with(h));
+    (vowel && !l.starts_with("one") && !l.starts_with("eu")) || silent_h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn articles_follow_the_restored_word() {
+        let text = "a impartial celebration";
+        let mut changes = vec![Change {
+            start: 2,
+            end: 11,
+            from: "impartial".into(),
+            to: "neutral".into(),
+            score: 0.9,
+            source: None,
+        }];
+        fix_articles(text, &mut changes);
+        let r = Restoration::apply(text, changes);
+        assert_eq!(r.text, "a neutral celebration");
+        let mut c2 = vec![Change { start: 2, end: 7, from: "great".into(), to: "important".into(), score: 0.9, source: None }];
+        fix_articles("a great day", &mut c2);
+        assert_eq!(Restoration::apply("a great day", c2).text, "an important day");
+    }
+
+    #[test]
+    fn vowel_sounds() {
+        assert!(starts_with_vowel_sound("hour"));
+        assert!(!starts_with_vowel_sound("university"));
+        assert!(starts_with_vowel_sound("impartial"));
+        assert!(!starts_with_vowel_sound("one-off"));
     }
 }

@@ -24,12 +24,14 @@
 //! Features: `builtin-model` (default) embeds the default model.
 #![deny(missing_docs)]
 
+pub mod build;
 pub mod engine;
 pub mod error;
 pub mod eval;
 pub mod fingerprints;
 pub mod lexicon;
 pub mod lm;
+pub mod mine;
 pub mod model;
 pub mod record;
 pub mod spin;

@@ -281,6 +281,11 @@ impl LmBuilder {
         Ok(())
     }
 
+    /// The log10 unigram probability of a word added so far.
+    pub fn unigram(&self, w: &str) -> Option<f32> {
+        self.words.get(w).map(|&id| self.uni[id as usize].0)
+    }
+
     /// Number of entries of each order.
     pub fn counts(&self) -> [usize; 3] {
         [self.names.len(), self.bi.len(), self.tri.len()]

@@ -229,8 +229,13 @@ pub struct Params {
     pub spin_rate: f64,
     /// how much of the candidate's unigram advantage is discounted (0 = none)
     pub freq_weight: f64,
+    /// scale of ln P(spun | original): 1 trusts the thesaurus' channel fully,
+    /// lower values flatten it (the spinner's dictionary is unknown)
+    pub channel_weight: f64,
     /// minimum gain in natural log units before a change is made
     pub change_margin: f64,
+    /// consider only spans that form some bigram unknown to the model
+    pub require_unseen: bool,
     /// posterior above which detect flags a word
     pub flag_threshold: f64,
     /// document calibration: score = sigmoid(a * spun_rate_estimate + b)
@@ -246,7 +251,9 @@ impl Default for Params {
         Params {
             spin_rate: 0.15,
             freq_weight: 0.5,
+            channel_weight: 0.5,
             change_margin: 1.0,
+            require_unseen: true,
             flag_threshold: 0.5,
             doc_a: 60.0,
             doc_b: -3.0,

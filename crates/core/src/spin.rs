@@ -1,1 +1,164 @@
-//! A seeded spinner simulator. (Being written.)
+//! A seeded spinner simulator, to make evaluation data.
+//!
+//! It imitates the thesaurus spinners described in PRODUCT.md §1: it walks
+//! the text and, at a given rate, replaces words and phrases (one to three
+//! words) by a synonym drawn from the lexicon's forward index with its
+//! channel probability — so wrong senses are as likely as the spinner's
+//! dictionary makes them — keeping inflection and capitalisation, breaking
+//! collocations word by word, leaving the article before a swapped word
+//! as it was ("a impartial"), sparing names, and spelling out some
+//! numbers. The same seed gives the same output.
+
+use rand::rngs::SmallRng;
+use rand::{Rng, SeedableRng};
+
+use crate::lexicon::Lexicon;
+use crate::text::{is_function_word, Case, Text};
+
+/// How to spin.
+#[derive(Clone, Debug)]
+pub struct SpinOptions {
+    /// share of eligible words (those with synonyms) that get replaced
+    pub rate: f64,
+    /// the random seed
+    pub seed: u64,
+    /// relative rate for function words ("in" → "within")
+    pub function_word_rate: f64,
+    /// probability of spelling out a small number written in digits
+    pub number_rate: f64,
+}
+
+impl Default for SpinOptions {
+    fn default() -> SpinOptions {
+        SpinOptions {
+            rate: 0.3,
+            seed: 0,
+            function_word_rate: 0.3,
+            number_rate: 0.3,
+        }
+    }
+}
+
+/// The spinner simulator.
+pub struct Spinner<'a> {
+    lexicon: &'a Lexicon,
+    opts: SpinOptions,
+}
+
+const SMALL: [&str; 20] = [
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+    "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen",
+];
+const TENS: [&str; 10] = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"];
+
+/// Spells out 0..=99.
+fn spell(n: u32) -> Option<String> {
+    match n {
+        0..=19 => Some(SMALL[n as usize].to_string()),
+        20..=99 if n % 10 == 0 => Some(TENS[(n / 10) as usize].to_string()),
+        20..=99 => Some(format!("{}-{}", TENS[(n / 10) as usize], SMALL[(n % 10) as usize])),
+        _ => None,
+    }
+}
+
+impl<'a> Spinner<'a> {
+    /// A spinner over a lexicon.
+    pub fn new(lexicon: &'a Lexicon, opts: SpinOptions) -> Spinner<'a> {
+        Spinner { lexicon, opts }
+    }
+
+    /// Spins one text. Each text gets its own stream from the seed and
+    /// `salt` (e.g. the document's index), so output does not depend on the
+    /// order texts are spun in.
+    pub fn spin(&self, text: &str, salt: u64) -> String {
+        let mut rng = SmallRng::seed_from_u64(self.opts.seed ^ salt.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+        let t = Text::new(text);
+        let words = t.words();
+        let mut out = String::with_capacity(text.len() + text.len() / 8);
+        let mut cursor = 0usize;
+        let mut i = 0;
+        while i < words.len() {
+            let w = &words[i];
+            // numbers: spell out a small one now and then
+            if w.norm.chars().all(|c| c.is_ascii_digit()) {
+                if let Ok(n) = w.norm.parse::<u32>() {
+                    if rng.gen_bool(self.opts.number_rate) {
+                        if let Some(s) = spell(n) {
+                            out.push_str(&text[cursor..w.bytes.start]);
+                            out.push_str(&s);
+                            cursor = w.bytes.end;
+                        }
+                    }
+                }
+                i += 1;
+                continue;
+            }
+            // names: capitalised words inside a sentence are left alone
+            let is_name = w.case != Case::Lower && !w.sentence_start && !is_function_word(&w.norm);
+            let mut done = false;
+            // try the longest phrase first, as spinners do
+            for k in (1..=3usize.min(words.len() - i)).rev() {
+                if k > 1 && (i..i + k - 1).any(|j| !t.gap_after(j).trim().is_empty()) {
+                    continue;
+                }
+                let key = words[i..i + k].iter().map(|w| w.norm.as_str()).collect::<Vec<_>>().join(" ");
+                let function = k == 1 && is_function_word(&key);
+                let rate = if function { self.opts.rate * self.opts.function_word_rate } else { self.opts.rate };
+                if is_name && k == 1 {
+                    continue;
+                }
+                let options = self.lexicon.spins(&key);
+                if options.is_empty() {
+                    continue;
+                }
+                if !rng.gen_bool(rate.clamp(0.0, 1.0)) {
+                    if k == 1 {
+                        break;
+                    }
+                    continue;
+                }
+                let total: f64 = options.iter().map(|c| (c.ln_channel as f64).exp()).sum();
+                let mut pick = rng.gen_range(0.0..total);
+                let mut chosen = &options[0];
+                for c in &options {
+                    pick -= (c.ln_channel as f64).exp();
+                    if pick <= 0.0 {
+                        chosen = c;
+                        break;
+                    }
+                }
+                let last = &words[i + k - 1];
+                out.push_str(&text[cursor..w.bytes.start]);
+                let all_title = words[i..i + k].iter().all(|w| w.case == Case::Title);
+                let replaced = match w.case {
+                    Case::Title if all_title && k > 1 => Case::Title.apply(&chosen.text),
+                    Case::Title => Case::Title.apply_first(&chosen.text),
+                    Case::Upper => Case::Upper.apply(&chosen.text),
+                    _ => chosen.text.clone(),
+                };
+                out.push_str(&replaced);
+                cursor = last.bytes.end;
+                i += k;
+                done = true;
+                break;
+            }
+            if !done {
+                i += 1;
+            }
+        }
+        out.push_str(&text[cursor..]);
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spells_numbers() {
+        assert_eq!(spell(24).unwrap(), "twenty-four");
+        assert_eq!(spell(5).unwrap(), "five");
+        assert!(spell(522).is_none());
+    }
+}

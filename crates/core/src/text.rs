@@ -313,7 +313,7 @@ mod tests {
         let s: Vec<_> = t.sentences().collect();
         assert_eq!(s.len(), 3, "{s:?}");
         assert!(t.words()[0].sentence_start);
-        assert!(t.words()[5].sentence_start, "It starts a sentence");
+        assert!(t.words()[6].sentence_start, "It starts a sentence");
     }
 
     #[test]
@@ -337,5 +337,34 @@ mod tests {
         assert_eq!(slice_chars("héllo", 1..3), Some("él"));
         assert_eq!(slice_chars("héllo", 5..5), Some(""));
         assert_eq!(slice_chars("héllo", 4..6), None);
+    }
+}
+
+/// English function words (articles, pronouns, prepositions, conjunctions,
+/// auxiliaries): spinners swap them too, but they are never names.
+pub fn is_function_word(w: &str) -> bool {
+    const WORDS: &[&str] = &[
+        "a", "about", "above", "after", "again", "against", "all", "also", "although", "am", "among", "an",
+        "and", "any", "are", "as", "at", "be", "because", "been", "before", "being", "below", "between",
+        "both", "but", "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "either",
+        "even", "few", "for", "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers",
+        "him", "his", "how", "however", "i", "if", "in", "into", "is", "it", "its", "just", "may", "me",
+        "might", "more", "most", "must", "my", "no", "nor", "not", "now", "of", "off", "on", "once", "only",
+        "or", "other", "our", "out", "over", "own", "same", "shall", "she", "should", "so", "some", "such",
+        "than", "that", "the", "their", "them", "then", "there", "these", "they", "this", "those", "though",
+        "through", "throughout", "to", "too", "under", "until", "up", "upon", "very", "was", "we", "were",
+        "what", "when", "where", "whereas", "whether", "which", "while", "who", "whom", "whose", "why",
+        "will", "with", "within", "without", "would", "yet", "you", "your",
+    ];
+    WORDS.binary_search(&w).is_ok()
+}
+
+#[cfg(test)]
+mod function_word_tests {
+    #[test]
+    fn list_is_sorted_for_binary_search() {
+        assert!(super::is_function_word("whereas"));
+        assert!(super::is_function_word("a"));
+        assert!(!super::is_function_word("oregon"));
     }
 }

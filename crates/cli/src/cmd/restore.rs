@@ -22,16 +22,24 @@ pub struct Args {
     /// Write JSON Lines even for plain-text input.
     #[arg(long)]
     json: bool,
+    /// A reference index (`unspin index build`): restore exactly where the
+    /// text aligns to an indexed source, and by the model elsewhere.
+    #[arg(long, value_name = "DIR")]
+    index: Option<std::path::PathBuf>,
 }
 
 pub fn run(args: Args) -> Result<ExitCode> {
     let unspinner = args.model.unspinner()?;
+    let index = args.index.as_deref().map(unspin_index::Index::open).transpose()?;
     let plain = !args.json && args.input.format() == Format::Text;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut found = false;
     let report = args.input.for_each(|rec| {
-        let r = unspinner.restore(&rec.text);
+        let r = match &index {
+            Some(index) => unspin_index::restore_by_reference(index, &unspinner, &rec.text)?,
+            None => unspinner.restore(&rec.text),
+        };
         found |= !r.changes.is_empty();
         if plain {
             out.write_all(r.text.as_bytes())?;

@@ -1,13 +1,68 @@
-//! `unspin spin`.
+//! `unspin spin`: make evaluation pairs with the spinner simulator.
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use anyhow::Result;
+use serde_json::Value;
+use unspin_core::spin::{SpinOptions, Spinner};
+
+use super::{exit_code, ModelArgs};
+use crate::input::{Format, InputArgs};
+use crate::output;
 
 /// Flags of `unspin spin`.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    #[command(flatten)]
+    input: InputArgs,
+    #[command(flatten)]
+    model: ModelArgs,
+    /// Share of eligible words to replace.
+    #[arg(long, default_value_t = 0.3)]
+    rate: f64,
+    /// Random seed; the same seed gives the same output.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Write the spun text only, even for JSONL input.
+    #[arg(long)]
+    text: bool,
+}
 
-pub fn run(_args: Args) -> Result<ExitCode> {
-    anyhow::bail!("unspin spin: not built yet")
+pub fn run(args: Args) -> Result<ExitCode> {
+    anyhow::ensure!((0.0..=1.0).contains(&args.rate), "--rate must be between 0 and 1");
+    let model = args.model.model()?;
+    let spinner = Spinner::new(
+        model.lexicon(),
+        SpinOptions {
+            rate: args.rate,
+            seed: args.seed,
+            ..SpinOptions::default()
+        },
+    );
+    let pairs = !args.text && args.input.format() == Format::Jsonl;
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut n = 0u64;
+    let report = args.input.for_each(|rec| {
+        let spun = spinner.spin(&rec.text, n);
+        n += 1;
+        if pairs {
+            let mut obj = serde_json::Map::new();
+            obj.insert("id".into(), rec.id.clone());
+            obj.insert("original".into(), Value::String(rec.text.clone()));
+            obj.insert("spun".into(), Value::String(spun));
+            let domain = rec.extra.get("domain").cloned().unwrap_or(Value::Null);
+            obj.insert("domain".into(), domain);
+            output::write_line(&mut out, &Value::Object(obj))?;
+        } else {
+            out.write_all(spun.as_bytes())?;
+            if !spun.ends_with('\n') {
+                out.write_all(b"\n")?;
+            }
+        }
+        Ok(())
+    })?;
+    out.flush()?;
+    Ok(exit_code(report.skipped, false, false))
 }

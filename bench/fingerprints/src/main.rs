@@ -1,0 +1,301 @@
+//! Evaluation of tortured-phrase lists and `mine` on ../shared/data/science
+//! (issue 6), and list-matching throughput against a raw Aho-Corasick pass.
+//!
+//! Usage: `fingerprints-eval [DATA_DIR] [--mb N] [--top N] [--no-mine]`
+//! (DATA_DIR defaults to ../shared/data, relative to the repository root).
+//! The dev list is read in place for evaluation only; nothing here is
+//! shipped.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use aho_corasick::AhoCorasick;
+use serde_json::Value;
+use unspin_core::fingerprints::Fingerprints;
+use unspin_core::mine::{MineOptions, Miner, Thesaurus};
+
+struct Pair {
+    original: String,
+    spun: String,
+    /// (tortured, expected)
+    subs: Vec<(String, String)>,
+}
+
+fn main() {
+    let mut data = PathBuf::from("../shared/data");
+    let mut mb = 32usize;
+    let mut top = 100usize;
+    let mut mine = true;
+    let mut list_eval = true;
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        match a.as_str() {
+            "--mb" => mb = args.next().and_then(|v| v.parse().ok()).expect("--mb N"),
+            "--top" => top = args.next().and_then(|v| v.parse().ok()).expect("--top N"),
+            "--no-mine" => mine = false,
+            "--mine-only" => list_eval = false,
+            _ => data = PathBuf::from(a),
+        }
+    }
+    let list_path = data.join("science/tortured_dev.tsv");
+    let pairs_path = data.join("science/science_pairs_dev.jsonl");
+    if !list_path.exists() || !pairs_path.exists() {
+        eprintln!("skipping: {} or {} not found", list_path.display(), pairs_path.display());
+        return;
+    }
+    let list = Fingerprints::from_path(&list_path).expect("dev list loads");
+    let pairs = read_pairs(&pairs_path);
+    println!("# tortured-phrase evaluation ({} list entries, {} automaton patterns, {} pairs)", list.len(), list.pattern_count(), pairs.len());
+    let mut ok = true;
+    if list_eval {
+        ok = eval_list(&list, &pairs);
+        throughput(&list, &list_path, &pairs, mb);
+    }
+    let mut mined_ok = true;
+    if mine {
+        mined_ok = eval_mine(&data, &list_path, &pairs, top);
+    }
+    if !(ok && mined_ok) {
+        std::process::exit(1);
+    }
+}
+
+fn read_pairs(path: &Path) -> Vec<Pair> {
+    let text = std::fs::read_to_string(path).expect("pairs file");
+    text.lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            let v: Value = serde_json::from_str(l).expect("pair JSON");
+            let subs = v["substitutions"]
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .map(|s| (s["tortured"].as_str().unwrap_or("").to_string(), s["expected"].as_str().unwrap_or("").to_string()))
+                        .collect()
+                })
+                .unwrap_or_default();
+            Pair {
+                original: v["original"].as_str().unwrap_or("").to_string(),
+                spun: v["spun"].as_str().unwrap_or("").to_string(),
+                subs,
+            }
+        })
+        .collect()
+}
+
+/// Character ranges of every case-insensitive occurrence of `needle`.
+fn occurrences(hay: &str, needle: &str) -> Vec<(usize, usize)> {
+    let ac = AhoCorasick::builder().ascii_case_insensitive(true).build([needle]).unwrap();
+    ac.find_iter(hay)
+        .map(|m| {
+            let s = hay[..m.start()].chars().count();
+            (s, s + hay[m.start()..m.end()].chars().count())
+        })
+        .collect()
+}
+
+fn metric_words(s: &str) -> usize {
+    unspin_core::text::metric_words(s).len()
+}
+
+fn eval_list(list: &Fingerprints, pairs: &[Pair]) -> bool {
+    let (mut subs, mut found, mut exact, mut extra, mut hits_total) = (0usize, 0usize, 0usize, 0usize, 0usize);
+    let (mut clean_hits, mut clean_words, mut clean_flagged_words, mut words) = (0usize, 0usize, 0usize, 0usize);
+    let mut clean_examples = Vec::new();
+    let mut missed = Vec::new();
+    for p in pairs {
+        let hits = list.find(&p.spun);
+        hits_total += hits.len();
+        let mut gold: Vec<(usize, usize)> = Vec::new();
+        for (t, e) in &p.subs {
+            subs += 1;
+            let occ = occurrences(&p.spun, t);
+            gold.extend(&occ);
+            let hit = hits.iter().find(|h| occ.iter().any(|&(s, en)| h.start <= s && en <= h.end));
+            match hit {
+                Some(h) => {
+                    found += 1;
+                    if h.expected.eq_ignore_ascii_case(e) {
+                        exact += 1;
+                    }
+                }
+                None => missed.push(t.clone()),
+            }
+        }
+        extra += hits.iter().filter(|h| !gold.iter().any(|&(s, e)| h.start < e && s < h.end)).count();
+        words += metric_words(&p.spun);
+        let ch = list.find(&p.original);
+        clean_words += metric_words(&p.original);
+        for h in &ch {
+            let text: String = p.original.chars().skip(h.start).take(h.end - h.start).collect();
+            clean_flagged_words += metric_words(&text);
+            if clean_examples.len() < 10 {
+                clean_examples.push(text);
+            }
+        }
+        clean_hits += ch.len();
+    }
+    let recall = found as f64 / subs.max(1) as f64;
+    println!("\n## list matching (dev list loaded)");
+    println!("| metric | value | target |\n|---|---|---|");
+    println!("| recall of listed phrases (spun) | {recall:.4} ({found}/{subs}) | ≥ 0.99 |");
+    println!("| hit expected = gold expected | {:.4} ({exact}/{found}) | |", exact as f64 / found.max(1) as f64);
+    println!("| list hits on spun texts / of which not a gold substitution | {hits_total} / {extra} | |");
+    println!("| clean flags on originals (hits) | {clean_hits} | 0 |");
+    println!(
+        "| clean flagged words per 1k words | {:.3} | 0 |",
+        1000.0 * clean_flagged_words as f64 / clean_words.max(1) as f64
+    );
+    let _ = words;
+    if !missed.is_empty() {
+        println!("missed (first 10): {:?}", &missed[..missed.len().min(10)]);
+    }
+    if !clean_examples.is_empty() {
+        println!("clean flags (first 10): {clean_examples:?}");
+    }
+    recall >= 0.99 && clean_hits == 0
+}
+
+fn throughput(list: &Fingerprints, list_path: &Path, pairs: &[Pair], mb: usize) {
+    let docs: Vec<&str> = pairs.iter().flat_map(|p| [p.spun.as_str(), p.original.as_str()]).collect();
+    let bytes_per_round: usize = docs.iter().map(|d| d.len()).sum();
+    let rounds = (mb << 20).div_ceil(bytes_per_round).max(1);
+    let total = (bytes_per_round * rounds) as f64 / (1 << 20) as f64;
+    // baseline: the raw tortured phrases, one case-insensitive byte pass
+    let raw: Vec<String> = std::fs::read_to_string(list_path)
+        .unwrap()
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split('\t').next().map(str::to_string))
+        .filter(|s| !s.is_empty())
+        .collect();
+    let ac = AhoCorasick::builder().ascii_case_insensitive(true).build(&raw).unwrap();
+    let t = Instant::now();
+    let mut base_hits = 0usize;
+    for _ in 0..rounds {
+        for d in &docs {
+            base_hits += ac.find_iter(d).count();
+        }
+    }
+    let base = total / t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let mut hits = 0usize;
+    for _ in 0..rounds {
+        for d in &docs {
+            hits += list.find(d).len();
+        }
+    }
+    let ours = total / t.elapsed().as_secs_f64();
+    println!("\n## throughput (one core, {total:.1} MB of abstracts, per-document calls)");
+    println!("| pass | MB/s | hits | ratio |\n|---|---|---|---|");
+    println!("| raw Aho-Corasick byte pass (case-insensitive, no normalisation, no context) | {base:.1} | {base_hits} | 1.00 |");
+    println!("| Fingerprints::find (normalised tokens, inflection, context) | {ours:.1} | {hits} | {:.2} |", ours / base);
+}
+
+fn eval_mine(data: &Path, list_path: &Path, pairs: &[Pair], top: usize) -> bool {
+    // the reference: clean CS abstracts that are not in the evaluation set
+    let held: HashSet<String> = pairs.iter().map(|p| squeeze(&p.original)).collect();
+    let mut reference = Vec::new();
+    let abs_path = data.join("abstracts/csabstruct_train.jsonl");
+    if let Ok(text) = std::fs::read_to_string(&abs_path) {
+        for l in text.lines().filter(|l| !l.trim().is_empty()) {
+            let v: Value = serde_json::from_str(l).expect("abstract JSON");
+            let s: Vec<&str> = v["sentences"].as_array().map(|a| a.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
+            let doc = s.join(" ");
+            if !held.contains(&squeeze(&doc)) {
+                reference.push(doc);
+            }
+        }
+    } else {
+        eprintln!("note: {} not found; mining without it", abs_path.display());
+    }
+    // general clean English: phrases that occur in news are not tortured
+    let news_path = data.join("news-bbc/bbc_dev.jsonl");
+    if let Ok(text) = std::fs::read_to_string(&news_path) {
+        for l in text.lines().filter(|l| !l.trim().is_empty()) {
+            let v: Value = serde_json::from_str(l).expect("news JSON");
+            if let Some(t) = v["text"].as_str() {
+                reference.push(t.to_string());
+            }
+        }
+    } else {
+        eprintln!("note: {} not found; mining without it", news_path.display());
+    }
+    let t = Instant::now();
+    let thesaurus = Thesaurus::builtin();
+    let t_thes = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let mut miner = Miner::new(&thesaurus, MineOptions::default());
+    for p in pairs {
+        miner.add_corpus(&p.spun);
+    }
+    for r in &reference {
+        miner.add_reference(r);
+    }
+    let cands = miner.candidates();
+    let t_mine = t.elapsed().as_secs_f64();
+    // judge against the dev list, without context, inflection-aware
+    let rows: Vec<(String, String)> = std::fs::read_to_string(list_path)
+        .unwrap()
+        .lines()
+        .skip(1)
+        .filter_map(|l| {
+            let mut f = l.split('\t');
+            Some((f.next()?.to_string(), f.next()?.to_string()))
+        })
+        .collect();
+    let judge = Fingerprints::from_pairs(rows.iter().map(|(a, b)| (a.as_str(), b.as_str())));
+    let n = top.min(cands.len());
+    let mut good = 0usize;
+    let mut lines = Vec::new();
+    for c in &cands[..n] {
+        let len = c.tortured.chars().count();
+        let exact = judge.find(&c.tortured).iter().any(|h| h.start == 0 && h.end == len);
+        good += exact as usize;
+        if lines.len() < 60 {
+            lines.push(format!(
+                "{} {} → {} (score {:.2}, fit {:.2}, docs {}, established {}, substituted {})",
+                if exact { "+" } else { "-" },
+                c.tortured,
+                c.expected,
+                c.score,
+                c.context_fit,
+                c.docs,
+                c.established_count,
+                c.substituted
+            ));
+        }
+    }
+    let precision = good as f64 / n.max(1) as f64;
+    if let Ok(dump) = std::env::var("MINE_DUMP") {
+        let mut out = String::new();
+        for c in &cands {
+            let len = c.tortured.chars().count();
+            let exact = judge.find(&c.tortured).iter().any(|h| h.start == 0 && h.end == len);
+            out.push_str(&format!(
+                "{}\t{}\t{}\t{:.3}\t{:.3}\t{}\t{}\t{}\t{}\t{}\n",
+                exact as u8, c.tortured, c.expected, c.score, c.context_fit, c.docs, c.corpus_count, c.established_count, c.substituted, c.clean_count
+            ));
+        }
+        std::fs::write(dump, out).expect("dump");
+    }
+    println!(
+        "\n## mine (spun abstracts as corpus; reference: {} clean documents, CS abstracts not in the eval set + BBC news; builtin thesaurus {} words)",
+        reference.len(),
+        thesaurus.len()
+    );
+    println!("| metric | value | target |\n|---|---|---|");
+    println!("| candidates | {} | |", cands.len());
+    println!("| precision of top {n} against the dev list | {precision:.2} ({good}/{n}) | ≥ 0.7 |");
+    println!("| time: thesaurus load / counting and ranking | {t_thes:.1} s / {t_mine:.1} s | |");
+    println!("top candidates (+ = in the dev list):");
+    for l in lines {
+        println!("  {l}");
+    }
+    precision >= 0.7
+}
+
+fn squeeze(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}

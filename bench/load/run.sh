@@ -1,0 +1,178 @@
+#!/usr/bin/env bash
+# Load test of `unspin serve`, on loopback only, bounded in time.
+#
+# Starts the server (127.0.0.1, a free port), warms it up, then runs wrk
+# (Debian's package) from a second process with N concurrent connections for
+# a fixed time against /v1/detect and then /v1/restore with a ~5 KB
+# document, and reports requests/s, p50/p90/p99 latency, errors, and the
+# server's resident memory before and after. Finally it stops the server
+# with SIGTERM and checks that it exits cleanly.
+#
+#   bench/load/run.sh            # 60 s per endpoint, 32 connections (the report)
+#   bench/load/run.sh --short    # 5 s per endpoint (CI)
+#
+# Options: --duration S, --connections N, --threads N, --bin PATH (default
+# target/release/unspin), --out FILE (default target/artifacts/load.json),
+# --paths "/v1/detect /v1/restore". Extra server flags go in UNSPIN_SERVE_ARGS.
+# Exit status: 0 when every request succeeded, 1 when any failed, 2 on a
+# setup error.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+cd "$ROOT"
+
+DURATION=60
+WARMUP=5
+CONNECTIONS=32
+THREADS=2
+BIN="${UNSPIN_BIN:-$ROOT/${CARGO_TARGET_DIR:-target}/release/unspin}"
+OUT="$ROOT/target/artifacts/load.json"
+PATHS="/v1/detect /v1/restore"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --short) DURATION=5; WARMUP=2 ;;
+    --duration) DURATION="$2"; shift ;;
+    --connections) CONNECTIONS="$2"; shift ;;
+    --threads) THREADS="$2"; shift ;;
+    --bin) BIN="$2"; shift ;;
+    --out) OUT="$2"; shift ;;
+    --paths) PATHS="$2"; shift ;;
+    *) echo "load: unknown option $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+case "$BIN" in /*) ;; *) BIN="$ROOT/$BIN" ;; esac
+
+command -v wrk >/dev/null || { echo "load: wrk is not installed (apt-get install wrk)" >&2; exit 2; }
+command -v node >/dev/null || { echo "load: node is needed to build the request body" >&2; exit 2; }
+[ -x "$BIN" ] || { echo "load: no binary at $BIN (cargo build --release -p unspin-cli)" >&2; exit 2; }
+
+WORK="$(mktemp -d)"
+SERVER_PID=""
+cleanup() {
+  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
+    kill -TERM "$SERVER_PID" 2>/dev/null || true
+    sleep 1
+    kill -KILL "$SERVER_PID" 2>/dev/null || true
+  fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+# ---- the document: ~5 KB of news text, spun when `unspin spin` works -------
+DATA="$ROOT/../shared/data/news-bbc/bbc_dev.jsonl"
+if [ -r "$DATA" ]; then
+  node -e '
+    const fs = require("fs");
+    const lines = fs.readFileSync(process.argv[1], "utf8").split("\n").filter(Boolean);
+    let text = "";
+    for (const l of lines) { text += JSON.parse(l).text.trim() + "\n\n"; if (Buffer.byteLength(text) > 5400) break; }
+    // cut at the last sentence end within 5 KB
+    let cut = text;
+    while (Buffer.byteLength(cut) > 5120) cut = cut.slice(0, -1);
+    const end = Math.max(cut.lastIndexOf(". "), cut.lastIndexOf(".\n"));
+    fs.writeFileSync(process.argv[2], end > 0 ? cut.slice(0, end + 1) : cut);
+  ' "$DATA" "$WORK/original.txt"
+  SOURCE="first BBC articles of ../shared/data/news-bbc/bbc_dev.jsonl"
+else
+  echo "load: $DATA is absent; using a built-in paragraph repeated to 5 KB" >&2
+  node -e '
+    const p = "Throughout the Chilly Conflict period, the navy staged joint workout routines close to the border. " +
+      "The Well being Ministry revealed the whole variety of lively instances on Tuesday, and native officers stated " +
+      "the restoration charge had improved. ";
+    let t = ""; while (Buffer.byteLength(t + p) <= 5120) t += p;
+    require("fs").writeFileSync(process.argv[1], t);
+  ' "$WORK/original.txt"
+  SOURCE="a built-in spun paragraph, repeated"
+fi
+if "$BIN" spin --rate 0.3 --seed 7 "$WORK/original.txt" > "$WORK/doc.txt" 2>"$WORK/spin.err" && [ -s "$WORK/doc.txt" ]; then
+  SOURCE="$SOURCE, spun by unspin spin --rate 0.3 --seed 7"
+else
+  cp "$WORK/original.txt" "$WORK/doc.txt"
+  SOURCE="$SOURCE (not spun: unspin spin failed: $(head -c 200 "$WORK/spin.err" | tr '\n' ' '))"
+fi
+node -e '
+  const fs = require("fs");
+  fs.writeFileSync(process.argv[2], JSON.stringify({ id: "load-5k", text: fs.readFileSync(process.argv[1], "utf8") }));
+' "$WORK/doc.txt" "$WORK/body.json"
+DOC_BYTES=$(wc -c < "$WORK/doc.txt")
+
+# ---- the server ----------------------------------------------------------
+# shellcheck disable=SC2086
+"$BIN" serve --addr 127.0.0.1:0 ${UNSPIN_SERVE_ARGS:-} 2>"$WORK/server.log" &
+SERVER_PID=$!
+URL=""
+for _ in $(seq 1 300); do
+  URL=$(sed -n 's#^unspin: serving on \(http://127\.0\.0\.1:[0-9]*\)/$#\1#p' "$WORK/server.log" | head -1)
+  [ -n "$URL" ] && break
+  kill -0 "$SERVER_PID" 2>/dev/null || { echo "load: the server exited:" >&2; cat "$WORK/server.log" >&2; exit 2; }
+  sleep 0.1
+done
+[ -n "$URL" ] || { echo "load: the server did not start in 30 s" >&2; exit 2; }
+rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$SERVER_PID/status"; }
+
+run_wrk() { # path seconds
+  UNSPIN_PATH="$1" UNSPIN_BODY="$WORK/body.json" \
+    timeout $(( $2 + 30 )) wrk --threads "$THREADS" --connections "$CONNECTIONS" --duration "${2}s" \
+    --timeout 10s --script "$ROOT/bench/load/post.lua" "$URL" > "$WORK/wrk.out" 2>&1 \
+    || { echo "load: wrk failed:" >&2; cat "$WORK/wrk.out" >&2; exit 2; }
+  sed -n 's/^RESULT //p' "$WORK/wrk.out"
+}
+
+echo "load: server $URL (pid $SERVER_PID), document $DOC_BYTES bytes ($SOURCE)" >&2
+RSS_START=$(rss_kb)
+run_wrk /v1/detect "$WARMUP" > /dev/null
+RSS_WARM=$(rss_kb)
+RESULTS=()
+for p in $PATHS; do
+  before=$(rss_kb)
+  r=$(run_wrk "$p" "$DURATION")
+  after=$(rss_kb)
+  RESULTS+=("$(node -e 'const r = JSON.parse(process.argv[1]); r.rss_before_kb = +process.argv[2]; r.rss_after_kb = +process.argv[3]; console.log(JSON.stringify(r))' "$r" "$before" "$after")")
+done
+RSS_END=$(rss_kb)
+
+# graceful shutdown: SIGTERM, then a clean exit
+kill -TERM "$SERVER_PID"
+SHUTDOWN=ok
+for _ in $(seq 1 100); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
+if kill -0 "$SERVER_PID" 2>/dev/null; then SHUTDOWN="did not stop within 10 s of SIGTERM"; fi
+wait "$SERVER_PID" 2>/dev/null && true
+CODE=$?
+[ "$SHUTDOWN" = ok ] && [ "$CODE" -ne 0 ] && SHUTDOWN="exit status $CODE after SIGTERM"
+SERVER_PID=""
+LOG_LINES=$(grep -c '"answered"\|answered' "$WORK/server.log" || true)
+
+mkdir -p "$(dirname "$OUT")"
+node -e '
+  const [out, source, docBytes, conns, threads, dur, rssStart, rssWarm, rssEnd, shutdown, logLines, ...rs] = process.argv.slice(1);
+  const runs = rs.map((r) => JSON.parse(r));
+  const report = {
+    machine: { cpus: require("os").cpus().length, note: "wrk and the server share these cores" },
+    document: { bytes: +docBytes, source },
+    connections: +conns, threads: +threads, seconds_per_endpoint: +dur,
+    rss_kb: { start: +rssStart, after_warmup: +rssWarm, end: +rssEnd },
+    shutdown, request_log_lines: +logLines, runs,
+  };
+  require("fs").writeFileSync(out, JSON.stringify(report, null, 2) + "\n");
+  const errs = (r) => Object.values(r.errors).reduce((a, b) => a + b, 0);
+  console.log(`document: ${docBytes} bytes (${source})`);
+  console.log(`${conns} connections, ${threads} wrk threads, ${dur} s per endpoint, loopback`);
+  console.log("endpoint      req/s    p50 ms   p90 ms   p99 ms   max ms  errors  RSS before→after (MB)");
+  for (const r of runs) {
+    console.log(`${r.path.padEnd(12)} ${r.rps.toFixed(0).padStart(6)} ${r.p50_ms.toFixed(2).padStart(9)} ${r.p90_ms.toFixed(2).padStart(8)} ` +
+      `${r.p99_ms.toFixed(2).padStart(8)} ${r.max_ms.toFixed(1).padStart(8)} ${String(errs(r)).padStart(7)}  ` +
+      `${(r.rss_before_kb / 1024).toFixed(1)} → ${(r.rss_after_kb / 1024).toFixed(1)}`);
+  }
+  console.log(`server RSS: start ${(rssStart / 1024).toFixed(1)} MB, after warm-up ${(rssWarm / 1024).toFixed(1)} MB, end ${(rssEnd / 1024).toFixed(1)} MB`);
+  console.log(`shutdown on SIGTERM: ${shutdown}`);
+  const det = runs.find((r) => r.path === "/v1/detect");
+  if (det) console.log(`target p99(/v1/detect) <= 50 ms: ${det.p99_ms <= 50 ? "met" : "missed"} (${det.p99_ms.toFixed(2)} ms)`);
+  console.log(`report: ${out}`);
+' "$OUT" "$SOURCE" "$DOC_BYTES" "$CONNECTIONS" "$THREADS" "$DURATION" "$RSS_START" "$RSS_WARM" "$RSS_END" "$SHUTDOWN" "$LOG_LINES" "${RESULTS[@]}"
+
+FAILED=$(node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1])); let n = 0; for (const x of r.runs) n += Object.values(x.errors).reduce((a, b) => a + b, 0); console.log(n)' "$OUT")
+if [ "$FAILED" -ne 0 ] || [ "$SHUTDOWN" != ok ]; then
+  echo "load: FAILED ($FAILED request errors; shutdown: $SHUTDOWN)" >&2
+  exit 1
+fi

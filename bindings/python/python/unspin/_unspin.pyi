@@ -1,0 +1,52 @@
+"""Type stubs for the native module ``unspin._unspin``."""
+
+from os import PathLike
+from typing import List, Optional, Sequence, Tuple, TypedDict, Union
+
+__version__: str
+
+class Span(TypedDict, total=False):
+    start: int
+    end: int
+    text: str
+    score: float
+    suggestion: Optional[str]
+    source: str
+
+class Detection(TypedDict):
+    score: float
+    spans: List[Span]
+
+class Change(TypedDict, total=False):
+    start: int
+    end: int
+    # "from" is a keyword; read it as change["from"]
+    to: str
+    score: float
+    source: str
+
+class Restoration(TypedDict):
+    text: str
+    changes: List[Change]
+
+class UnspinError(Exception): ...
+class ModelError(UnspinError): ...
+class FingerprintError(UnspinError): ...
+class IndexLoadError(UnspinError): ...
+
+_Path = Union[str, PathLike[str]]
+
+class Unspinner:
+    def __init__(self, model: Optional[_Path] = None, fingerprints: Optional[_Path] = None) -> None: ...
+    def detect(self, text: str) -> Detection: ...
+    def restore(self, text: str) -> Restoration: ...
+    def detect_batch(self, texts: Sequence[str]) -> List[Detection]: ...
+    def restore_batch(self, texts: Sequence[str]) -> List[Restoration]: ...
+    def scan_lines(
+        self,
+        lines: Sequence[Union[str, bytes]],
+        restore: bool = False,
+        lossy: bool = False,
+        first_line: int = 1,
+        line_numbers: Optional[Sequence[int]] = None,
+    ) -> Tuple[List[Optional[str]], List[Tuple[int, str]]]: ...

@@ -1,0 +1,172 @@
+//! End-to-end tests of `unspin scan`: the real binary on temp files.
+//! Skipped (with a message) while the built-in model is missing.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn model_ready() -> bool {
+    match unspin_core::Model::builtin() {
+        Ok(_) => true,
+        Err(e) => {
+            eprintln!("skipped: the built-in model is not available ({e})");
+            false
+        }
+    }
+}
+
+fn unspin(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_unspin"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap()
+}
+
+fn corpus(n: usize) -> String {
+    let texts = [
+        "The Chilly Conflict period ended in 1991.",
+        "We used an irregular woodland classifier.",
+        "She visited her grandmother on Sunday.",
+    ];
+    (0..n)
+        .map(|i| {
+            serde_json::json!({"id": format!("d{i}"), "text": texts[i % 3], "src": "t"}).to_string()
+                + "\n"
+        })
+        .collect()
+}
+
+#[test]
+fn scan_matches_detect_and_reports_bad_lines() {
+    if !model_ready() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let mut input = corpus(50);
+    input.push_str("{\"id\":\"x\"}\n");
+    std::fs::write(dir.path().join("in.jsonl"), &input).unwrap();
+    let scan = unspin(&["scan", "-j", "2", "in.jsonl"], dir.path());
+    let detect = unspin(
+        &["detect", "--format", "jsonl", "--json", "in.jsonl"],
+        dir.path(),
+    );
+    assert_eq!(scan.status.code(), Some(2), "a bad record means exit 2");
+    assert_eq!(detect.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&scan.stdout),
+        String::from_utf8_lossy(&detect.stdout)
+    );
+    let err = String::from_utf8_lossy(&scan.stderr);
+    assert!(
+        err.contains("in.jsonl:51: no \"text\" field: skipped"),
+        "{err}"
+    );
+    assert!(
+        err.contains("unspin scan: 50 documents,") && err.contains("1 bad record(s) skipped"),
+        "{err}"
+    );
+    assert!(err.contains("MB/s"), "{err}");
+    // no progress bar when stderr is not a terminal
+    assert!(!err.contains('\r') && !err.contains("\x1b["), "{err:?}");
+}
+
+#[test]
+fn output_file_and_resume() {
+    if !model_ready() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("in.jsonl"), corpus(200)).unwrap();
+    let full = unspin(&["scan", "-q", "in.jsonl"], dir.path());
+    assert!(full.status.success());
+    let full = String::from_utf8(full.stdout).unwrap();
+    // an interrupted run: 77 lines and a torn one
+    let lines: Vec<&str> = full.lines().collect();
+    let mut partial: String = lines[..77].iter().map(|l| format!("{l}\n")).collect();
+    partial.push_str(&lines[77][..10]);
+    std::fs::write(dir.path().join("out.jsonl"), partial).unwrap();
+    let r = unspin(
+        &["scan", "in.jsonl", "-o", "out.jsonl", "--resume"],
+        dir.path(),
+    );
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    let err = String::from_utf8_lossy(&r.stderr);
+    assert!(err.contains("resuming after 77 record(s)"), "{err}");
+    assert!(err.contains("123 documents"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("out.jsonl")).unwrap(),
+        full
+    );
+    // resuming a finished scan adds nothing
+    let r = unspin(
+        &["scan", "-q", "in.jsonl", "-o", "out.jsonl", "--resume"],
+        dir.path(),
+    );
+    assert!(r.status.success());
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("out.jsonl")).unwrap(),
+        full
+    );
+    // against other input: refused, output untouched
+    std::fs::write(
+        dir.path().join("other.jsonl"),
+        corpus(300).replace("\"d", "\"e"),
+    )
+    .unwrap();
+    let r = unspin(
+        &["scan", "-q", "other.jsonl", "-o", "out.jsonl", "--resume"],
+        dir.path(),
+    );
+    assert_eq!(r.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&r.stderr).contains("cannot resume"));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("out.jsonl")).unwrap(),
+        full
+    );
+}
+
+#[test]
+fn flags_are_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = unspin(&["scan", "--resume"], dir.path());
+    assert_eq!(r.status.code(), Some(2), "--resume needs --output");
+    let r = unspin(&["scan", "--unordered", "--resume", "-o", "x"], dir.path());
+    assert_eq!(r.status.code(), Some(2));
+}
+
+#[test]
+fn stdin_and_text_files() {
+    if !model_ready() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("a.txt"),
+        "The Chilly Conflict period ended.",
+    )
+    .unwrap();
+    let r = unspin(&["scan", "-q", "a.txt"], dir.path());
+    assert!(r.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&r.stdout).unwrap();
+    assert_eq!(v["id"], "a.txt");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_unspin"))
+        .args(["scan", "-q"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(corpus(3).as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).lines().count(),
+        3,
+        "stdin sniffed as JSONL"
+    );
+}

@@ -1,0 +1,444 @@
+//! The lexicon: synonym sets indexed both ways, with morphology.
+//!
+//! A spinner replaces an original phrase `c` by one of its synonyms `w`.
+//! The lexicon stores, for every phrase (lower case, one to four words),
+//! the synonyms a spinner may put in its place (forward) and, reversed, the
+//! originals a spun phrase may stand for, each with the channel probability
+//! `P(w | c)`. [`Lexicon::candidates`] combines the reverse index with
+//! [`morph`] so that an inflected spun form ("workout routines",
+//! "revealed") yields inflected originals ("exercises", "published").
+
+pub mod morph;
+pub mod sources;
+
+use std::collections::HashMap;
+
+use crate::error::{Error, Result};
+use crate::model::{Container, ContainerWriter, Section};
+use morph::{Infl, Irregular};
+
+const W_QUANT: f32 = 1000.0;
+
+/// A candidate original for a spun phrase.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Candidate {
+    /// the original wording, lower case, inflected like the spun phrase
+    pub text: String,
+    /// ln P(spun | original) under the spinner's channel
+    pub ln_channel: f32,
+}
+
+/// A loaded lexicon.
+pub struct Lexicon {
+    phrases: fst::Map<Section>,
+    str_off: Section,
+    strs: Section,
+    pos: Section,
+    fwd_off: Section,
+    fwd_id: Section,
+    fwd_w: Section,
+    rev_off: Section,
+    rev_id: Section,
+    rev_w: Section,
+    irregular: Irregular,
+}
+
+impl Lexicon {
+    pub(crate) fn from_container(c: &Container, what: &str) -> Result<Lexicon> {
+        let corrupt = |reason: String| Error::CorruptModel {
+            what: what.to_string(),
+            reason,
+        };
+        let phrases = fst::Map::new(c.require("lex.fst", what)?)
+            .map_err(|e| corrupt(format!("bad lexicon index: {e}")))?;
+        let irr = c.require("lex.irr", what)?;
+        let irregular = Irregular::from_text(
+            std::str::from_utf8(irr.bytes()).map_err(|_| corrupt("irregular forms are not UTF-8".into()))?,
+        );
+        let lex = Lexicon {
+            str_off: c.require("lex.str.off", what)?,
+            strs: c.require("lex.str", what)?,
+            pos: c.require("lex.pos", what)?,
+            fwd_off: c.require("lex.fwd.off", what)?,
+            fwd_id: c.require("lex.fwd.id", what)?,
+            fwd_w: c.require("lex.fwd.w", what)?,
+            rev_off: c.require("lex.rev.off", what)?,
+            rev_id: c.require("lex.rev.id", what)?,
+            rev_w: c.require("lex.rev.w", what)?,
+            phrases,
+            irregular,
+        };
+        // check every array once so lookups can index without surprises
+        let n = lex.phrases.len();
+        let u32s = |s: &Section| s.as_slice::<u32>().map(|x| x.to_vec());
+        let ok = (|| {
+            let so = u32s(&lex.str_off)?;
+            if so.len() != n + 1 || *so.last()? as usize != lex.strs.bytes().len() || so.windows(2).any(|w| w[0] > w[1]) {
+                return None;
+            }
+            if lex.pos.bytes().len() != n {
+                return None;
+            }
+            for (off, id, w) in [(&lex.fwd_off, &lex.fwd_id, &lex.fwd_w), (&lex.rev_off, &lex.rev_id, &lex.rev_w)] {
+                let o = u32s(off)?;
+                let ids = id.as_slice::<u32>()?;
+                if o.len() != n + 1 || *o.last()? as usize != ids.len() || o.windows(2).any(|w| w[0] > w[1]) {
+                    return None;
+                }
+                if w.as_slice::<u16>()?.len() != ids.len() || ids.iter().any(|&i| i as usize >= n) {
+                    return None;
+                }
+            }
+            Some(())
+        })();
+        if ok.is_none() {
+            return Err(corrupt("lexicon arrays disagree".into()));
+        }
+        Ok(lex)
+    }
+
+    /// Number of phrases.
+    pub fn len(&self) -> usize {
+        self.phrases.len()
+    }
+
+    /// True when the lexicon is empty.
+    pub fn is_empty(&self) -> bool {
+        self.phrases.is_empty()
+    }
+
+    /// The id of a lower-case phrase.
+    #[inline]
+    pub fn id(&self, phrase: &str) -> Option<u32> {
+        self.phrases.get(phrase).map(|v| v as u32)
+    }
+
+    /// The phrase with id `id`.
+    pub fn phrase(&self, id: u32) -> &str {
+        let off = self.str_off.as_slice::<u32>().unwrap();
+        let b = &self.strs.bytes()[off[id as usize] as usize..off[id as usize + 1] as usize];
+        std::str::from_utf8(b).unwrap_or("")
+    }
+
+    /// Part-of-speech bits of a phrase ([`morph::pos`]).
+    pub fn pos(&self, id: u32) -> u8 {
+        self.pos.bytes()[id as usize] & morph::pos::ANY
+    }
+
+    /// True when the phrase is usually capitalised (a name: "Oregon").
+    pub fn is_proper(&self, id: u32) -> bool {
+        self.pos.bytes()[id as usize] & 0x80 != 0
+    }
+
+    fn list<'a>(&'a self, off: &'a Section, ids: &'a Section, w: &'a Section, id: u32) -> impl Iterator<Item = (u32, f32)> + 'a {
+        let o = off.as_slice::<u32>().unwrap();
+        let (s, e) = (o[id as usize] as usize, o[id as usize + 1] as usize);
+        let ids = &ids.as_slice::<u32>().unwrap()[s..e];
+        let ws = &w.as_slice::<u16>().unwrap()[s..e];
+        ids.iter().zip(ws).map(|(&i, &q)| (i, -(q as f32) / W_QUANT))
+    }
+
+    /// The synonyms a spinner may write for phrase `id`, with ln P(w | c).
+    pub fn synonyms(&self, id: u32) -> impl Iterator<Item = (u32, f32)> + '_ {
+        self.list(&self.fwd_off, &self.fwd_id, &self.fwd_w, id)
+    }
+
+    /// The originals phrase `id` may stand for, with ln P(w | c).
+    pub fn originals(&self, id: u32) -> impl Iterator<Item = (u32, f32)> + '_ {
+        self.list(&self.rev_off, &self.rev_id, &self.rev_w, id)
+    }
+
+    /// True when some original maps to this phrase.
+    pub fn is_spun_form(&self, id: u32) -> bool {
+        let o = self.rev_off.as_slice::<u32>().unwrap();
+        o[id as usize] < o[id as usize + 1]
+    }
+
+    /// Irregular inflections.
+    pub fn irregular(&self) -> &Irregular {
+        &self.irregular
+    }
+
+    /// Candidate originals of a lower-case spun phrase, inflected like it.
+    /// The best channel score wins when two routes give the same text.
+    pub fn candidates(&self, spun: &str) -> Vec<Candidate> {
+        let mut best: HashMap<String, f32> = HashMap::new();
+        for (lemma, infl) in self.irregular.analyses(spun) {
+            let Some(lid) = self.id(&lemma) else { continue };
+            if infl != Infl::Base && self.pos(lid) & infl.pos() == 0 {
+                continue;
+            }
+            for (orig, lnp) in self.originals(lid) {
+                if infl != Infl::Base && self.pos(orig) & infl.pos() == 0 {
+                    continue;
+                }
+                for form in self.irregular.forms(self.phrase(orig), infl) {
+                    if form == spun {
+                        continue;
+                    }
+                    let e = best.entry(form).or_insert(f32::NEG_INFINITY);
+                    if lnp > *e {
+                        *e = lnp;
+                    }
+                }
+            }
+        }
+        let mut out: Vec<Candidate> = best
+            .into_iter()
+            .map(|(text, ln_channel)| Candidate { text, ln_channel })
+            .collect();
+        out.sort_by(|a, b| b.ln_channel.total_cmp(&a.ln_channel).then_with(|| a.text.cmp(&b.text)));
+        out
+    }
+
+    /// The spun forms a spinner may write for a lower-case original phrase,
+    /// inflected like it, with ln P(w | c).
+    pub fn spins(&self, original: &str) -> Vec<Candidate> {
+        let mut out = Vec::new();
+        for (lemma, infl) in self.irregular.analyses(original) {
+            let Some(lid) = self.id(&lemma) else { continue };
+            if infl != Infl::Base && self.pos(lid) & infl.pos() == 0 {
+                continue;
+            }
+            for (syn, lnp) in self.synonyms(lid) {
+                for form in self.irregular.forms(self.phrase(syn), infl) {
+                    if form != original {
+                        out.push(Candidate { text: form, ln_channel: lnp });
+                    }
+                }
+            }
+            if !out.is_empty() {
+                break; // the most direct analysis that knows synonyms wins
+            }
+        }
+        out
+    }
+}
+
+/// A lexicon under construction.
+#[derive(Default)]
+pub struct LexiconBuilder {
+    ids: HashMap<String, u32>,
+    names: Vec<String>,
+    pos: Vec<u8>,
+    proper: Vec<bool>,
+    fwd: HashMap<u32, HashMap<u32, f32>>,
+    irregular: Irregular,
+}
+
+impl LexiconBuilder {
+    /// An empty lexicon.
+    pub fn new() -> LexiconBuilder {
+        LexiconBuilder::default()
+    }
+
+    fn intern(&mut self, phrase: &str) -> u32 {
+        let lower = crate::text::normalize_word(phrase);
+        if let Some(&id) = self.ids.get(&lower) {
+            if phrase == lower {
+                self.proper[id as usize] = false;
+            }
+            return id;
+        }
+        let id = self.names.len() as u32;
+        self.proper.push(phrase != lower && phrase.chars().next().is_some_and(|c| c.is_uppercase()));
+        self.names.push(lower.clone());
+        self.pos.push(0);
+        self.ids.insert(lower, id);
+        id
+    }
+
+    /// Adds weight `w` (any positive scale) to the spinner replacing
+    /// `original` by `spun`; `pos` are the part-of-speech bits of the sense.
+    pub fn add(&mut self, original: &str, spun: &str, pos: u8, w: f32) {
+        let c = self.intern(original);
+        let s = self.intern(spun);
+        if c == s || !(w > 0.0) {
+            return;
+        }
+        self.pos[c as usize] |= pos;
+        self.pos[s as usize] |= pos;
+        *self.fwd.entry(c).or_default().entry(s).or_insert(0.0) += w;
+    }
+
+    /// Irregular forms to use in analyses and generation.
+    pub fn irregular_mut(&mut self) -> &mut Irregular {
+        &mut self.irregular
+    }
+
+    /// Number of phrases and of (original, spun) pairs.
+    pub fn counts(&self) -> (usize, usize) {
+        (self.names.len(), self.fwd.values().map(|m| m.len()).sum())
+    }
+
+    /// Keeps at most `k` synonyms per original (the heaviest) and drops the
+    /// rest; call before [`LexiconBuilder::build`].
+    pub fn truncate(&mut self, k: usize) {
+        for m in self.fwd.values_mut() {
+            if m.len() > k {
+                let mut v: Vec<(u32, f32)> = m.iter().map(|(&a, &b)| (a, b)).collect();
+                v.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+                v.truncate(k);
+                *m = v.into_iter().collect();
+            }
+        }
+    }
+
+    /// Freezes the lexicon: phrases get ids in sorted order, weights are
+    /// normalised into ln P(spun | original).
+    pub fn build(self) -> LexiconParts {
+        let mut order: Vec<u32> = (0..self.names.len() as u32).collect();
+        order.sort_by(|&a, &b| self.names[a as usize].as_bytes().cmp(self.names[b as usize].as_bytes()));
+        let mut remap = vec![0u32; self.names.len()];
+        for (new, &old) in order.iter().enumerate() {
+            remap[old as usize] = new as u32;
+        }
+        let n = order.len();
+        let mut fst_b = fst::MapBuilder::memory();
+        let mut str_off = vec![0u32];
+        let mut strs = Vec::new();
+        let mut pos = Vec::with_capacity(n);
+        for (new, &old) in order.iter().enumerate() {
+            let name = &self.names[old as usize];
+            fst_b.insert(name, new as u64).expect("sorted unique phrases");
+            strs.extend_from_slice(name.as_bytes());
+            str_off.push(strs.len() as u32);
+            pos.push(self.pos[old as usize] | if self.proper[old as usize] { 0x80 } else { 0 });
+        }
+        let mut fwd: Vec<Vec<(u32, u16)>> = vec![Vec::new(); n];
+        let mut rev: Vec<Vec<(u32, u16)>> = vec![Vec::new(); n];
+        for (&c, syns) in &self.fwd {
+            let total: f32 = syns.values().sum();
+            for (&s, &w) in syns {
+                let q = (-(w / total).ln() * W_QUANT).round().clamp(0.0, u16::MAX as f32) as u16;
+                let (c2, s2) = (remap[c as usize], remap[s as usize]);
+                fwd[c2 as usize].push((s2, q));
+                rev[s2 as usize].push((c2, q));
+            }
+        }
+        let flatten = |lists: Vec<Vec<(u32, u16)>>| {
+            let mut off = vec![0u32];
+            let mut ids = Vec::new();
+            let mut ws = Vec::new();
+            for mut l in lists {
+                l.sort_by_key(|&(i, q)| (q, i));
+                for (i, q) in l {
+                    ids.push(i);
+                    ws.push(q);
+                }
+                off.push(ids.len() as u32);
+            }
+            (off, ids, ws)
+        };
+        let (fwd_off, fwd_id, fwd_w) = flatten(fwd);
+        let (rev_off, rev_id, rev_w) = flatten(rev);
+        LexiconParts {
+            fst: fst_b.into_inner().expect("fst in memory"),
+            str_off,
+            strs,
+            pos,
+            fwd_off,
+            fwd_id,
+            fwd_w,
+            rev_off,
+            rev_id,
+            rev_w,
+            irregular: self.irregular.to_text(),
+        }
+    }
+}
+
+/// The stored form of a lexicon.
+pub struct LexiconParts {
+    fst: Vec<u8>,
+    str_off: Vec<u32>,
+    strs: Vec<u8>,
+    pos: Vec<u8>,
+    fwd_off: Vec<u32>,
+    fwd_id: Vec<u32>,
+    fwd_w: Vec<u16>,
+    rev_off: Vec<u32>,
+    rev_id: Vec<u32>,
+    rev_w: Vec<u16>,
+    irregular: String,
+}
+
+fn le32(xs: &[u32]) -> Vec<u8> {
+    xs.iter().flat_map(|x| x.to_le_bytes()).collect()
+}
+fn le16(xs: &[u16]) -> Vec<u8> {
+    xs.iter().flat_map(|x| x.to_le_bytes()).collect()
+}
+
+impl LexiconParts {
+    pub(crate) fn write(&self, w: &mut ContainerWriter) {
+        w.add("lex.fst", self.fst.clone());
+        w.add("lex.str.off", le32(&self.str_off));
+        w.add("lex.str", self.strs.clone());
+        w.add("lex.pos", self.pos.clone());
+        w.add("lex.fwd.off", le32(&self.fwd_off));
+        w.add("lex.fwd.id", le32(&self.fwd_id));
+        w.add("lex.fwd.w", le16(&self.fwd_w));
+        w.add("lex.rev.off", le32(&self.rev_off));
+        w.add("lex.rev.id", le32(&self.rev_id));
+        w.add("lex.rev.w", le16(&self.rev_w));
+        w.add("lex.irr", self.irregular.as_bytes().to_vec());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::morph::pos;
+    use super::*;
+    use crate::lm::LmBuilder;
+    use crate::model::{write_model, Model, Params};
+
+    fn model() -> Model {
+        let mut lex = LexiconBuilder::new();
+        lex.add("exercise", "workout routine", pos::NOUN, 1.0);
+        lex.add("exercise", "drill", pos::NOUN, 3.0);
+        lex.add("publish", "reveal", pos::VERB, 1.0);
+        lex.add("say", "state", pos::VERB, 1.0);
+        lex.add("or", "Oregon", pos::NOUN, 1.0);
+        lex.irregular_mut().add_exc("said say\n", pos::VERB);
+        let mut lm = LmBuilder::new();
+        lm.add(&["<s>"], -1.0, 0.0).unwrap();
+        let parts = lex.build();
+        Model::from_bytes(&write_model(&lm.build().unwrap(), &parts, &Params::default())).unwrap()
+    }
+
+    #[test]
+    fn reverse_lookup_inflects_candidates() {
+        let m = model();
+        let lex = m.lexicon();
+        let c = lex.candidates("workout routines");
+        assert_eq!(c.len(), 1);
+        assert_eq!(c[0].text, "exercises");
+        assert!((c[0].ln_channel - (0.25f32).ln()).abs() < 1e-2);
+        assert_eq!(lex.candidates("revealed")[0].text, "published");
+        assert_eq!(lex.candidates("oregon")[0].text, "or");
+        assert!(lex.is_proper(lex.id("oregon").unwrap()));
+        assert!(!lex.is_proper(lex.id("or").unwrap()));
+        assert!(lex.candidates("unrelated").is_empty());
+        let s: Vec<String> = lex.spins("said").into_iter().map(|c| c.text).collect();
+        assert_eq!(s, ["stated"]);
+    }
+}
+
+impl LexiconBuilder {
+    /// A builder holding every entry of an existing lexicon, to extend it.
+    pub fn from_lexicon(lex: &Lexicon) -> LexiconBuilder {
+        let mut b = LexiconBuilder::new();
+        for id in 0..lex.len() as u32 {
+            let orig = lex.phrase(id).to_string();
+            let orig = if lex.is_proper(id) { crate::text::Case::Title.apply(&orig) } else { orig };
+            for (syn, lnp) in lex.synonyms(id) {
+                let s = lex.phrase(syn);
+                let s = if lex.is_proper(syn) { crate::text::Case::Title.apply(s) } else { s.to_string() };
+                b.add(&orig, &s, lex.pos(id) & lex.pos(syn), lnp.exp());
+            }
+        }
+        b.irregular = Irregular::from_text(&lex.irregular.to_text());
+        b
+    }
+}

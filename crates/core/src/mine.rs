@@ -1,0 +1,683 @@
+//! Mining a corpus for new tortured phrases.
+//!
+//! A spinner turns an established term of a field into a word-by-word
+//! synonym variant: "random forest" → "irregular woodland", "neural
+//! network" → "neural organization". Such a variant is (1) a synonym
+//! variant of a collocation that is frequent in the domain, (2) absent, or
+//! nearly, from clean text, and (3) made of words that are odd for the
+//! domain next to the words they replaced. The [`Miner`] counts 2- and
+//! 3-word phrases in a suspect corpus and in a clean reference corpus, takes
+//! the frequent ones as *established* terms, and reports every rare corpus
+//! phrase that a [`Thesaurus`] links word by word to an established term, as
+//! a [`Candidate`] ranked by evidence:
+//!
+//! - how established the expected term is (its count),
+//! - how surprising the variant is: for each substituted word, how much
+//!   rarer it is in the texts than the word it replaced,
+//! - how many corpus documents carry the variant.
+//!
+//! Candidates are for a human to confirm; [`write_tsv`] exports them in the
+//! list format (`tortured<TAB>expected`) that
+//! [`Fingerprints`](crate::fingerprints::Fingerprints) loads.
+//!
+//! ```
+//! use unspin_core::mine::{Miner, MineOptions, Thesaurus};
+//! let thesaurus = Thesaurus::from_groups([vec!["forest", "woodland"], vec!["random", "irregular"]]);
+//! let mut miner = Miner::new(&thesaurus, MineOptions { min_established: 2, ..MineOptions::default() });
+//! miner.add_reference("We train a random forest. A random forest is robust.");
+//! miner.add_corpus("An irregular woodland beats the baseline.");
+//! let found = miner.candidates();
+//! assert_eq!(found[0].tortured, "irregular woodland");
+//! assert_eq!(found[0].expected, "random forest");
+//! ```
+
+use std::collections::{HashMap, HashSet};
+use std::io::{BufRead, Write};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::fingerprints::normalize::Normalized;
+
+/// A synonym thesaurus: words linked to their synonyms, both ways.
+#[derive(Clone, Debug, Default)]
+pub struct Thesaurus {
+    links: HashMap<String, Vec<String>>,
+}
+
+impl Thesaurus {
+    /// A thesaurus from synonym groups: every word of a group is linked to
+    /// every other. Multi-word entries are skipped (mining is word by word).
+    pub fn from_groups<I, G, S>(groups: I) -> Thesaurus
+    where
+        I: IntoIterator<Item = G>,
+        G: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        let mut t = Thesaurus::default();
+        for g in groups {
+            let words: Vec<String> = g
+                .into_iter()
+                .map(|w| w.as_ref().trim().to_lowercase())
+                .filter(|w| !w.is_empty() && !w.contains(' '))
+                .collect();
+            for a in &words {
+                for b in &words {
+                    if a != b {
+                        t.links.entry(a.clone()).or_default().push(b.clone());
+                    }
+                }
+            }
+        }
+        t.finish();
+        t
+    }
+
+    /// A thesaurus from headword entries (`word → synonyms`), linked both
+    /// ways. Multi-word entries are skipped.
+    pub fn from_entries<I, S, V>(entries: I) -> Thesaurus
+    where
+        I: IntoIterator<Item = (S, V)>,
+        S: AsRef<str>,
+        V: IntoIterator<Item = S>,
+    {
+        let mut t = Thesaurus::default();
+        for (head, syns) in entries {
+            let head = head.as_ref().trim().to_lowercase();
+            if head.is_empty() || head.contains(' ') {
+                continue;
+            }
+            for s in syns {
+                let s = s.as_ref().trim().to_lowercase();
+                if s.is_empty() || s.contains(' ') || s == head {
+                    continue;
+                }
+                t.links.entry(head.clone()).or_default().push(s.clone());
+                t.links.entry(s).or_default().push(head.clone());
+            }
+        }
+        t.finish();
+        t
+    }
+
+    /// Reads a MyThes data file (`th_en_US_v2.dat`: `word|n` then `n` lines
+    /// `(pos)|syn|syn...`).
+    pub fn from_mythes(reader: impl BufRead) -> Result<Thesaurus> {
+        let mut entries: Vec<(String, Vec<String>)> = Vec::new();
+        let mut lines = reader.lines();
+        let mut lineno = 0usize;
+        // first line names the encoding
+        if lines.next().transpose()?.is_some() {
+            lineno += 1;
+        }
+        while let Some(line) = lines.next().transpose()? {
+            lineno += 1;
+            let Some((word, n)) = line.split_once('|') else {
+                return Err(Error::Training(format!("MyThes line {lineno}: expected `word|count`")));
+            };
+            let n: usize = n
+                .trim()
+                .parse()
+                .map_err(|_| Error::Training(format!("MyThes line {lineno}: bad meaning count `{n}`")))?;
+            let mut syns = Vec::new();
+            for _ in 0..n {
+                let Some(m) = lines.next().transpose()? else { break };
+                lineno += 1;
+                syns.extend(m.split('|').skip(1).map(|s| {
+                    // drop "(generic term)" style notes
+                    s.split(" (").next().unwrap_or(s).to_string()
+                }));
+            }
+            entries.push((word.to_string(), syns));
+        }
+        Ok(Thesaurus::from_entries(entries.iter().map(|(w, s)| (w.as_str(), s.iter().map(String::as_str).collect::<Vec<_>>()))))
+    }
+
+    /// The thesaurus shipped with the library: Moby and WordNet, from the
+    /// `thesaurus` crate (MIT). Takes a few seconds to decompress.
+    #[cfg(feature = "builtin-thesaurus")]
+    pub fn builtin() -> Thesaurus {
+        let dict = thesaurus::dict();
+        Thesaurus::from_entries(dict.iter().map(|(k, v)| (k.as_str(), v.iter().map(String::as_str).collect::<Vec<_>>())))
+    }
+
+    fn finish(&mut self) {
+        for v in self.links.values_mut() {
+            v.sort_unstable();
+            v.dedup();
+        }
+    }
+
+    /// Number of words with at least one synonym.
+    pub fn len(&self) -> usize {
+        self.links.len()
+    }
+
+    /// True when the thesaurus has no words.
+    pub fn is_empty(&self) -> bool {
+        self.links.is_empty()
+    }
+
+    /// The synonyms of a lower-case word.
+    pub fn synonyms(&self, word: &str) -> &[String] {
+        self.links.get(word).map_or(&[], Vec::as_slice)
+    }
+
+    /// True when `a` and `b` are linked, directly or through their
+    /// singular forms ("organizations" ~ "networks").
+    pub fn linked(&self, a: &str, b: &str) -> bool {
+        let direct = |x: &str, y: &str| self.links.get(x).is_some_and(|v| v.binary_search_by(|s| s.as_str().cmp(y)).is_ok());
+        direct(a, b) || {
+            let (sa, sb) = (singular(a), singular(b));
+            (sa != a || sb != b) && direct(sa, sb)
+        }
+    }
+}
+
+fn singular(w: &str) -> &str {
+    match w.strip_suffix('s') {
+        Some(s) if s.len() >= 3 && !s.ends_with('s') => s,
+        _ => w,
+    }
+}
+
+/// Settings of a [`Miner`].
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct MineOptions {
+    /// a phrase counts as an established term from this many occurrences
+    /// (corpus and reference together)
+    pub min_established: usize,
+    /// a candidate may occur at most this many times in the reference
+    pub max_clean: usize,
+    /// a candidate must occur in at least this many corpus documents
+    pub min_docs: usize,
+    /// longest phrase, in words (2 or 3)
+    pub max_words: usize,
+}
+
+impl Default for MineOptions {
+    fn default() -> Self {
+        MineOptions {
+            min_established: 3,
+            max_clean: 0,
+            min_docs: 1,
+            max_words: 3,
+        }
+    }
+}
+
+/// A candidate tortured phrase, with the evidence for it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Candidate {
+    /// the variant found in the corpus
+    pub tortured: String,
+    /// the established term it varies
+    pub expected: String,
+    /// the ranking score (higher is stronger evidence)
+    pub score: f64,
+    /// occurrences in the corpus
+    pub corpus_count: usize,
+    /// corpus documents that carry it
+    pub docs: usize,
+    /// occurrences in the reference (clean) corpus
+    pub clean_count: usize,
+    /// occurrences of the expected term, corpus and reference
+    pub established_count: usize,
+    /// how many words were substituted
+    pub substituted: usize,
+    /// how well the variant's neighbours fit where the expected term is
+    /// used (log ratio to chance; above 0 is a fit)
+    pub context_fit: f64,
+}
+
+const STOPWORDS: &[&str] = &[
+    "a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any", "are", "as", "at",
+    "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "could", "did", "do",
+    "does", "doing", "down", "during", "each", "either", "et", "etc", "few", "for", "from", "further", "had", "has",
+    "have", "having", "he", "her", "here", "hers", "him", "his", "how", "however", "i", "if", "in", "into", "is",
+    "it", "its", "itself", "just", "may", "me", "might", "more", "most", "must", "my", "no", "nor", "not", "now",
+    "of", "off", "on", "once", "one", "only", "or", "other", "our", "ours", "out", "over", "own", "same", "she",
+    "should", "so", "some", "such", "than", "that", "the", "their", "theirs", "them", "then", "there", "these",
+    "they", "this", "those", "through", "thus", "to", "too", "two", "under", "until", "up", "upon", "us", "using",
+    "very", "via", "was", "we", "were", "what", "when", "where", "whether", "which", "while", "who", "whom", "why",
+    "will", "with", "within", "without", "would", "yet", "you", "your",
+];
+
+type Gram = (u8, [u32; 3]);
+
+#[derive(Clone, Copy, Debug, Default)]
+struct Count {
+    n: u32,
+    docs: u32,
+    /// last document counted, to count documents once
+    last_doc: u32,
+}
+
+#[derive(Default)]
+struct Side {
+    grams: HashMap<Gram, Count>,
+    words: HashMap<u32, u32>,
+    docs: u32,
+    /// every run of words, one after the other, each followed by BREAK
+    seqs: Vec<u32>,
+}
+
+/// Separates runs of words in [`Side::seqs`]; also the "word" seen at a
+/// run's edge when context is compared.
+const BREAK: u32 = u32::MAX;
+
+/// Where a phrase is used: its left and right neighbours.
+#[derive(Default)]
+struct Profile {
+    n: u32,
+    left: HashMap<u32, u32>,
+    right: HashMap<u32, u32>,
+    /// each occurrence's (left, right), kept for candidates only
+    occurrences: Vec<(u32, u32)>,
+}
+
+/// Counts phrases in a corpus and a reference, then finds candidates.
+pub struct Miner<'t> {
+    thesaurus: &'t Thesaurus,
+    options: MineOptions,
+    vocab: HashMap<String, u32>,
+    words: Vec<String>,
+    stop: HashSet<u32>,
+    corpus: Side,
+    reference: Side,
+}
+
+impl<'t> Miner<'t> {
+    /// A miner with a thesaurus and settings.
+    pub fn new(thesaurus: &'t Thesaurus, options: MineOptions) -> Miner<'t> {
+        let mut m = Miner {
+            thesaurus,
+            options,
+            vocab: HashMap::new(),
+            words: Vec::new(),
+            stop: HashSet::new(),
+            corpus: Side::default(),
+            reference: Side::default(),
+        };
+        for w in STOPWORDS {
+            let id = m.intern(w);
+            m.stop.insert(id);
+        }
+        m
+    }
+
+    fn intern(&mut self, w: &str) -> u32 {
+        if let Some(&id) = self.vocab.get(w) {
+            return id;
+        }
+        let id = self.words.len() as u32;
+        self.words.push(w.to_string());
+        self.vocab.insert(w.to_string(), id);
+        id
+    }
+
+    /// Adds one document of the suspect corpus.
+    pub fn add_corpus(&mut self, text: &str) {
+        let mut side = std::mem::take(&mut self.corpus);
+        self.count(&mut side, text);
+        self.corpus = side;
+    }
+
+    /// Adds one document of clean reference text.
+    pub fn add_reference(&mut self, text: &str) {
+        let mut side = std::mem::take(&mut self.reference);
+        self.count(&mut side, text);
+        self.reference = side;
+    }
+
+    /// Documents added so far: (corpus, reference).
+    pub fn documents(&self) -> (usize, usize) {
+        (self.corpus.docs as usize, self.reference.docs as usize)
+    }
+
+    fn count(&mut self, side: &mut Side, text: &str) {
+        side.docs += 1;
+        let doc = side.docs;
+        let norm = Normalized::new(text);
+        // runs of alphabetic words; punctuation and numbers break phrases,
+        // and a hyphenated compound ("multi-turn") is one word
+        let mut run: Vec<u32> = Vec::new();
+        let max = self.options.max_words.clamp(2, 3);
+        let flush = |run: &mut Vec<u32>, side: &mut Side| {
+            for &w in run.iter() {
+                *side.words.entry(w).or_default() += 1;
+            }
+            for n in 2..=max {
+                for w in run.windows(n) {
+                    let mut key = [BREAK; 3];
+                    key[..n].copy_from_slice(w);
+                    let c = side.grams.entry((n as u8, key)).or_default();
+                    c.n += 1;
+                    if c.last_doc != doc {
+                        c.last_doc = doc;
+                        c.docs += 1;
+                    }
+                }
+            }
+            side.seqs.extend_from_slice(run);
+            side.seqs.push(BREAK);
+            run.clear();
+        };
+        let mut prev_alpha = false;
+        for (i, t) in norm.toks.iter().enumerate() {
+            let s = norm.tok_str(i);
+            let alpha = t.word && s.chars().all(|c| c.is_alphabetic() || c == '\'');
+            if alpha && t.after_dash && prev_alpha {
+                let last = run.pop().expect("a word before the dash");
+                let compound = format!("{}-{s}", self.words[last as usize]);
+                let id = self.intern(&compound);
+                run.push(id);
+            } else if alpha {
+                let id = self.intern(s);
+                run.push(id);
+            } else if !run.is_empty() {
+                flush(&mut run, side);
+            }
+            prev_alpha = alpha;
+        }
+        flush(&mut run, side);
+    }
+
+    /// Neighbour profiles of the given phrases, over corpus and reference.
+    fn profiles(&self, wanted: &HashSet<Gram>, keep: &HashSet<Gram>) -> HashMap<Gram, Profile> {
+        let mut out: HashMap<Gram, Profile> = HashMap::new();
+        let max = self.options.max_words.clamp(2, 3);
+        for side in [&self.corpus, &self.reference] {
+            let seq = &side.seqs;
+            for p in 0..seq.len() {
+                for n in 2..=max {
+                    if p + n > seq.len() || seq[p..p + n].contains(&BREAK) {
+                        break;
+                    }
+                    let mut key = [BREAK; 3];
+                    key[..n].copy_from_slice(&seq[p..p + n]);
+                    let g = (n as u8, key);
+                    if !wanted.contains(&g) {
+                        continue;
+                    }
+                    let l = if p == 0 { BREAK } else { seq[p - 1] };
+                    let r = seq.get(p + n).copied().unwrap_or(BREAK);
+                    let prof = out.entry(g).or_default();
+                    prof.n += 1;
+                    *prof.left.entry(l).or_default() += 1;
+                    *prof.right.entry(r).or_default() += 1;
+                    if keep.contains(&g) && std::ptr::eq(side, &self.corpus) {
+                        prof.occurrences.push((l, r));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// How well `g`'s neighbours fit where `e` is used: the mean, over
+    /// `g`'s corpus occurrences, of the log ratio between how often `e` has
+    /// that neighbour and how often chance would give it.
+    fn context_fit(&self, g: &Profile, e: &Profile, words: f64, breaks: f64) -> f64 {
+        if g.occurrences.is_empty() || e.n == 0 {
+            return 0.0;
+        }
+        let total = words + breaks;
+        let freq = |w: u32| -> f64 {
+            if w == BREAK {
+                breaks
+            } else {
+                self.word_freq(w)
+            }
+        };
+        let fit = |map: &HashMap<u32, u32>, w: u32| -> f64 {
+            let seen = map.get(&w).copied().unwrap_or(0) as f64;
+            let chance = e.n as f64 * freq(w) / total;
+            ((seen + 1.0) / (chance + 1.0)).ln()
+        };
+        let sum: f64 = g.occurrences.iter().map(|&(l, r)| fit(&e.left, l) + fit(&e.right, r)).sum();
+        sum / g.occurrences.len() as f64
+    }
+
+    fn gram_count(side: &Side, g: &Gram) -> Count {
+        side.grams.get(g).copied().unwrap_or_default()
+    }
+
+    fn word_freq(&self, w: u32) -> f64 {
+        (self.corpus.words.get(&w).copied().unwrap_or(0) + self.reference.words.get(&w).copied().unwrap_or(0)) as f64
+    }
+
+    /// The candidates, best first.
+    pub fn candidates(&self) -> Vec<Candidate> {
+        let o = &self.options;
+        // established terms by (length, singular first word)
+        let mut totals: HashMap<Gram, usize> = HashMap::new();
+        for (g, c) in self.corpus.grams.iter().chain(self.reference.grams.iter()) {
+            *totals.entry(*g).or_default() += c.n as usize;
+        }
+        let mut established: HashMap<(u8, &str), Vec<(Gram, usize)>> = HashMap::new();
+        for (g, &total) in &totals {
+            let n = g.0 as usize;
+            if total < o.min_established || self.stop.contains(&g.1[0]) || self.stop.contains(&g.1[n - 1]) {
+                continue;
+            }
+            let first = singular(&self.words[g.1[0] as usize]);
+            established.entry((g.0, first)).or_default().push((*g, total));
+        }
+        // every (variant, term) pair the thesaurus links word by word
+        let mut pairs: Vec<Pairing> = Vec::new();
+        for (g, c) in &self.corpus.grams {
+            let n = g.0 as usize;
+            let w = &g.1[..n];
+            if (c.docs as usize) < o.min_docs || self.stop.contains(&w[0]) || self.stop.contains(&w[n - 1]) {
+                continue;
+            }
+            let clean = Self::gram_count(&self.reference, g).n as usize;
+            if clean > o.max_clean {
+                continue;
+            }
+            let first = self.words[w[0] as usize].as_str();
+            let mut firsts: Vec<&str> = std::iter::once(first)
+                .chain(self.thesaurus.synonyms(first).iter().map(String::as_str))
+                .chain(self.thesaurus.synonyms(singular(first)).iter().map(String::as_str))
+                .map(singular)
+                .collect();
+            firsts.sort_unstable();
+            firsts.dedup();
+            for f in firsts {
+                let Some(list) = established.get(&(g.0, f)) else { continue };
+                for (e, total) in list {
+                    if e != g {
+                        if let Some(p) = self.pairing(g, c, clean, e, *total) {
+                            pairs.push(p);
+                        }
+                    }
+                }
+            }
+        }
+        let wanted: HashSet<Gram> = pairs.iter().flat_map(|p| [p.g, p.e]).collect();
+        let keep: HashSet<Gram> = pairs.iter().map(|p| p.g).collect();
+        let profiles = self.profiles(&wanted, &keep);
+        let breaks = self.corpus.seqs.iter().chain(&self.reference.seqs).filter(|&&w| w == BREAK).count();
+        let words = self.corpus.seqs.len() + self.reference.seqs.len() - breaks;
+        let empty = Profile::default();
+        let mut best: HashMap<Gram, Candidate> = HashMap::new();
+        for p in pairs {
+            let fit = self.context_fit(
+                profiles.get(&p.g).unwrap_or(&empty),
+                profiles.get(&p.e).unwrap_or(&empty),
+                words as f64,
+                breaks as f64,
+            );
+            let score = p.surprise + 0.5 * fit + 0.5 * (1.0 + p.total as f64).ln() + 0.5 * (p.docs as f64).ln()
+                - 2.0 * p.clean as f64;
+            let text = |g: &Gram| -> String {
+                g.1[..g.0 as usize].iter().map(|&w| self.words[w as usize].as_str()).collect::<Vec<_>>().join(" ")
+            };
+            let cand = Candidate {
+                tortured: text(&p.g),
+                expected: text(&p.e),
+                score,
+                corpus_count: p.count,
+                docs: p.docs,
+                clean_count: p.clean,
+                established_count: p.total,
+                substituted: p.substituted,
+                context_fit: fit,
+            };
+            match best.get(&p.g) {
+                Some(b) if b.score >= cand.score => {}
+                _ => {
+                    best.insert(p.g, cand);
+                }
+            }
+        }
+        let mut out: Vec<Candidate> = best.into_values().collect();
+        out.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.tortured.cmp(&b.tortured)));
+        out
+    }
+
+    /// The pairing of `g` with `e` when `g` is a word-by-word synonym
+    /// variant of `e` whose substituted words are rarer than the originals.
+    fn pairing(&self, g: &Gram, c: &Count, clean: usize, e: &Gram, total: usize) -> Option<Pairing> {
+        let n = g.0 as usize;
+        let mut substituted = 0;
+        let mut surprise = 0.0;
+        for i in 0..n {
+            let (a, b) = (g.1[i], e.1[i]);
+            if a == b {
+                continue;
+            }
+            if self.stop.contains(&a) || self.stop.contains(&b) {
+                return None;
+            }
+            let (wa, wb) = (&self.words[a as usize], &self.words[b as usize]);
+            // inflections of one word are not a substitution
+            if singular(wa) == singular(wb) || !self.thesaurus.linked(wa, wb) {
+                return None;
+            }
+            substituted += 1;
+            surprise += ((self.word_freq(b) + 1.0) / (self.word_freq(a) + 1.0)).ln();
+        }
+        if substituted == 0 || surprise <= 0.0 {
+            return None;
+        }
+        Some(Pairing {
+            g: *g,
+            e: *e,
+            count: c.n as usize,
+            docs: c.docs as usize,
+            clean,
+            total,
+            substituted,
+            surprise,
+        })
+    }
+}
+
+/// A variant linked to an established term, before context is weighed.
+struct Pairing {
+    g: Gram,
+    e: Gram,
+    count: usize,
+    docs: usize,
+    clean: usize,
+    total: usize,
+    substituted: usize,
+    surprise: f64,
+}
+
+/// Writes candidates in the TSV list format (`tortured<TAB>expected`),
+/// preceded by a `#` comment line that [`Fingerprints`] loading skips.
+///
+/// [`Fingerprints`]: crate::fingerprints::Fingerprints
+pub fn write_tsv(candidates: &[Candidate], mut out: impl Write) -> std::io::Result<()> {
+    writeln!(out, "# candidate tortured phrases from `unspin mine`: confirm each by hand")?;
+    for c in candidates {
+        writeln!(out, "{}\t{}", c.tortured, c.expected)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn thesaurus() -> Thesaurus {
+        Thesaurus::from_entries([
+            ("forest", vec!["woodland", "wood"]),
+            ("random", vec!["irregular", "arbitrary"]),
+            ("network", vec!["organization", "web"]),
+            ("large", vec!["big"]),
+        ])
+    }
+
+    #[test]
+    fn finds_word_by_word_variants() {
+        let t = thesaurus();
+        let mut m = Miner::new(&t, MineOptions::default());
+        for _ in 0..3 {
+            m.add_reference("A random forest and a neural network. A large dataset, a big dataset.");
+        }
+        m.add_corpus("We used an irregular woodland and a neural organization.");
+        m.add_corpus("Neural organizations were trained on a big dataset.");
+        let c = m.candidates();
+        let pairs: Vec<(&str, &str)> = c.iter().map(|c| (c.tortured.as_str(), c.expected.as_str())).collect();
+        assert!(pairs.contains(&("irregular woodland", "random forest")), "{pairs:?}");
+        assert!(pairs.contains(&("neural organization", "neural network")), "{pairs:?}");
+        // "big dataset" occurs in clean text: not a candidate
+        assert!(!pairs.iter().any(|p| p.0 == "big dataset"), "{pairs:?}");
+        let woodland = c.iter().find(|c| c.tortured == "irregular woodland").unwrap();
+        assert_eq!((woodland.substituted, woodland.docs, woodland.clean_count), (2, 1, 0));
+        // plural variant of a singular term
+        assert!(pairs.contains(&("neural organizations", "neural network")) || pairs.contains(&("neural organizations", "neural networks")), "{pairs:?}");
+    }
+
+    #[test]
+    fn rare_established_terms_are_ignored() {
+        let t = thesaurus();
+        let mut m = Miner::new(&t, MineOptions::default());
+        m.add_reference("a random forest");
+        m.add_corpus("an irregular woodland");
+        assert!(m.candidates().is_empty());
+    }
+
+    #[test]
+    fn thesaurus_links_both_ways_and_by_singular() {
+        let t = thesaurus();
+        assert!(t.linked("woodland", "forest") && t.linked("forest", "woodland"));
+        assert!(t.linked("organizations", "networks"));
+        assert!(!t.linked("forest", "network"));
+        let g = Thesaurus::from_groups([vec!["a1", "b1", "c d"]]);
+        assert_eq!(g.synonyms("a1"), ["b1"]);
+    }
+
+    #[test]
+    fn mythes_format() {
+        let dat = "UTF-8\nforest|1\n(noun)|woodland|timberland (generic term)\nwood|1\n(noun)|forest\n";
+        let t = Thesaurus::from_mythes(dat.as_bytes()).unwrap();
+        assert!(t.linked("forest", "timberland"));
+        assert!(t.linked("wood", "forest"));
+        assert!(Thesaurus::from_mythes("UTF-8\nforest\n".as_bytes()).is_err());
+    }
+
+    #[test]
+    fn tsv_export_loads_as_a_list() {
+        let c = vec![Candidate {
+            tortured: "irregular woodland".into(),
+            expected: "random forest".into(),
+            score: 1.0,
+            corpus_count: 1,
+            docs: 1,
+            clean_count: 0,
+            established_count: 3,
+            substituted: 2,
+            context_fit: 0.0,
+        }];
+        let mut buf = Vec::new();
+        write_tsv(&c, &mut buf).unwrap();
+        let fp = crate::fingerprints::Fingerprints::from_reader(&buf[..], crate::fingerprints::ListFormat::Tsv, "mined").unwrap();
+        assert_eq!(fp.len(), 1);
+        assert_eq!(fp.find("an irregular woodland")[0].expected, "random forest");
+    }
+}

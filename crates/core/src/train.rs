@@ -1,1 +1,0 @@
-//! Building models from corpora and aligned pairs. (Being written.)

@@ -1,0 +1,488 @@
+//! The JSON API: request parsing, the handlers, error answers and the
+//! layers (body limit, timeout, concurrency, request logs) around them.
+//!
+//! Requests are parsed by hand from the raw body rather than with axum's
+//! `Json` extractor so that every malformed request gets a precise
+//! `{"error": ...}` message and the right status: 400 for bytes that are not
+//! JSON, 415 for a non-JSON content type, 413 for a body over the limit, 422
+//! for JSON of the wrong shape (not an object, `text` missing or not a
+//! string, `id` neither a string nor a number).
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde_json::{json, Map, Value};
+use tower::limit::GlobalConcurrencyLimitLayer;
+use tower_http::trace::TraceLayer;
+use unspin_core::Unspinner;
+
+use crate::{Limits, Tracer};
+
+/// What every handler shares.
+pub(crate) struct AppState {
+    pub(crate) unspinner: Unspinner,
+    pub(crate) tracer: Option<Arc<dyn Tracer>>,
+    pub(crate) limits: Limits,
+}
+
+/// An error answer: a status and a message, sent as `{"error": message}`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApiError {
+    status: StatusCode,
+    message: String,
+}
+
+impl ApiError {
+    /// An error with an HTTP status and a message for the client.
+    pub fn new(status: StatusCode, message: impl Into<String>) -> ApiError {
+        ApiError {
+            status,
+            message: message.into(),
+        }
+    }
+
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The message.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    fn unprocessable(message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, message)
+    }
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.status, self.message)
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (self.status, Json(json!({ "error": self.message }))).into_response()
+    }
+}
+
+/// A tracer's failure (for example an index file that cannot be read).
+/// `/v1/trace` answers it with 500 and the message.
+#[derive(Clone, Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct TraceError(String);
+
+impl TraceError {
+    /// An error with a message naming what failed.
+    pub fn new(message: impl std::fmt::Display) -> TraceError {
+        TraceError(message.to_string())
+    }
+}
+
+/// A parsed `{"id", "text", ...}` body.
+#[derive(Debug)]
+pub(crate) struct Document {
+    id: Value,
+    text: String,
+    /// other fields, passed through untouched as the CLI does
+    extra: Map<String, Value>,
+}
+
+fn type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// True when a content type is JSON (`application/json`, `…+json`).
+fn is_json_type(v: &HeaderValue) -> bool {
+    let Ok(s) = v.to_str() else { return false };
+    let mime = s
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    mime == "application/json" || (mime.starts_with("application/") && mime.ends_with("+json"))
+}
+
+/// Parses a request body. `limit` is only used to word the 413 message.
+pub(crate) fn parse_document(
+    headers: &HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+    limit: usize,
+) -> Result<Document, ApiError> {
+    if let Some(ct) = headers.get(header::CONTENT_TYPE) {
+        if !is_json_type(ct) {
+            return Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                format!(
+                    "content type {:?} is not supported: send application/json",
+                    ct.to_str().unwrap_or("(not text)")
+                ),
+            ));
+        }
+    }
+    let body = body.map_err(|rej| {
+        if rej.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                format!("the request body is larger than the limit of {limit} bytes"),
+            )
+        } else {
+            ApiError::new(rej.status(), rej.body_text())
+        }
+    })?;
+    let value: Value = serde_json::from_slice(&body).map_err(|e| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            format!("the body is not valid JSON: {e}"),
+        )
+    })?;
+    let Value::Object(mut obj) = value else {
+        return Err(ApiError::unprocessable(format!(
+            "the body must be a JSON object {{\"id\", \"text\"}}, not {}",
+            type_name(&value)
+        )));
+    };
+    let text = match obj.remove("text") {
+        Some(Value::String(s)) => s,
+        Some(other) => {
+            return Err(ApiError::unprocessable(format!(
+                "field \"text\" must be a string, not {}",
+                type_name(&other)
+            )))
+        }
+        None => return Err(ApiError::unprocessable("missing field \"text\"")),
+    };
+    let id = match obj.remove("id") {
+        None => Value::Null,
+        Some(v @ (Value::String(_) | Value::Number(_) | Value::Null)) => v,
+        Some(other) => {
+            return Err(ApiError::unprocessable(format!(
+                "field \"id\" must be a string or a number, not {}",
+                type_name(&other)
+            )))
+        }
+    };
+    Ok(Document {
+        id,
+        text,
+        extra: obj,
+    })
+}
+
+/// The answer record: the request's other fields, then `id`, then the
+/// result's fields (the order the CLI writes).
+fn record(
+    id: Value,
+    extra: Map<String, Value>,
+    result: &impl serde::Serialize,
+) -> Result<Value, ApiError> {
+    let mut obj = extra;
+    obj.insert("id".into(), id);
+    match serde_json::to_value(result) {
+        Ok(Value::Object(fields)) => obj.extend(fields),
+        Ok(_) | Err(_) => {
+            return Err(ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "the result could not be serialised",
+            ))
+        }
+    }
+    Ok(Value::Object(obj))
+}
+
+/// Runs CPU-bound work on the blocking pool; a panic becomes a 500.
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, ApiError> {
+    tokio::task::spawn_blocking(f).await.map_err(|e| {
+        tracing::error!(error = %e, "analysis task failed");
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "the analysis failed unexpectedly (a bug: please report it)",
+        )
+    })
+}
+
+type Body = Result<Bytes, BytesRejection>;
+
+async fn detect(
+    State(st): State<Arc<AppState>>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Json<Value>, ApiError> {
+    let Document { id, text, extra } = parse_document(&headers, body, st.limits.body_bytes)?;
+    let unspinner = st.unspinner.clone();
+    let detection = blocking(move || unspinner.detect(&text)).await?;
+    tracing::debug!(
+        spans = detection.spans.len(),
+        score = detection.score,
+        "detected"
+    );
+    Ok(Json(record(id, extra, &detection)?))
+}
+
+async fn restore(
+    State(st): State<Arc<AppState>>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Json<Value>, ApiError> {
+    let Document { id, text, extra } = parse_document(&headers, body, st.limits.body_bytes)?;
+    let unspinner = st.unspinner.clone();
+    let restoration = match st.tracer.clone() {
+        None => blocking(move || unspinner.restore(&text)).await?,
+        Some(tracer) => blocking(move || tracer.restore(&unspinner, &text))
+            .await?
+            .map_err(|e| {
+                ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    format!("restore by reference failed: {e}"),
+                )
+            })?,
+    };
+    tracing::debug!(changes = restoration.changes.len(), "restored");
+    Ok(Json(record(id, extra, &restoration)?))
+}
+
+async fn trace(
+    State(st): State<Arc<AppState>>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Json<Value>, ApiError> {
+    let Document { id, text, extra } = parse_document(&headers, body, st.limits.body_bytes)?;
+    let Some(tracer) = st.tracer.clone() else {
+        return Err(ApiError::new(
+            StatusCode::NOT_IMPLEMENTED,
+            "no reference index is loaded: start the server with `unspin serve --index DIR` to trace sources",
+        ));
+    };
+    let matches = blocking(move || tracer.trace(&text)).await?.map_err(|e| {
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("trace failed: {e}"),
+        )
+    })?;
+    Ok(Json(record(id, extra, &json!({ "matches": matches }))?))
+}
+
+async fn healthz(State(st): State<Arc<AppState>>) -> Json<Value> {
+    Json(json!({
+        "status": "ok",
+        "version": env!("CARGO_PKG_VERSION"),
+        "trace": st.tracer.is_some(),
+        "index": st.tracer.as_ref().map(|t| t.describe()),
+        "fingerprints": st.unspinner.fingerprints().map_or(0, |f| f.len()),
+        "limits": {
+            "body_bytes": st.limits.body_bytes,
+            "timeout_ms": st.limits.timeout.as_millis() as u64,
+            "concurrency": st.limits.concurrency,
+        },
+    }))
+}
+
+async fn openapi() -> Json<Value> {
+    Json(crate::openapi::document())
+}
+
+/// Answers 503 when a request runs past the time limit.
+async fn time_limit(State(limit): State<Duration>, req: Request, next: Next) -> Response {
+    match tokio::time::timeout(limit, next.run(req)).await {
+        Ok(res) => res,
+        Err(_) => {
+            tracing::warn!(limit_ms = limit.as_millis() as u64, "request timed out");
+            ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                format!(
+                    "the request took longer than the limit of {} ms",
+                    limit.as_millis()
+                ),
+            )
+            .into_response()
+        }
+    }
+}
+
+/// Rewrites any error answer that is not already JSON (axum's 404 and 405,
+/// for instance) into `{"error": ...}`, keeping its status and headers.
+async fn json_errors(req: Request, next: Next) -> Response {
+    let method = req.method().clone();
+    let path = req.uri().path().to_string();
+    let res = next.run(req).await;
+    let status = res.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return res;
+    }
+    if res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(is_json_type)
+    {
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    let detail = axum::body::to_bytes(body, 64 * 1024)
+        .await
+        .unwrap_or_default();
+    let detail = String::from_utf8_lossy(&detail).trim().to_string();
+    let message = match status {
+        StatusCode::NOT_FOUND => {
+            format!("no route {method} {path} (the routes are listed in /openapi.json)")
+        }
+        StatusCode::METHOD_NOT_ALLOWED => {
+            // axum adds the Allow header outside this layer: name the
+            // methods from the OpenAPI document, which a test keeps exact
+            let allow = match parts
+                .headers
+                .get(header::ALLOW)
+                .and_then(|v| v.to_str().ok())
+            {
+                Some(a) => a.to_string(),
+                None => crate::openapi::methods(&path).join(", "),
+            };
+            format!("method {method} is not allowed on {path}; allowed: {allow}")
+        }
+        _ if !detail.is_empty() => detail,
+        _ => status.canonical_reason().unwrap_or("error").to_string(),
+    };
+    let body = serde_json::to_vec(&json!({ "error": message })).unwrap_or_default();
+    parts.headers.remove(header::CONTENT_LENGTH);
+    parts.headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    Response::from_parts(parts, axum::body::Body::from(body))
+}
+
+/// The whole application with its layers, outermost first: request log,
+/// JSON errors, time limit, then (API routes only) the concurrency limit,
+/// then the body limit.
+pub(crate) fn router(st: Arc<AppState>) -> Router {
+    static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+    let limits = st.limits;
+    let api = Router::new()
+        .route("/v1/detect", post(detect))
+        .route("/v1/restore", post(restore))
+        .route("/v1/trace", post(trace))
+        .layer(GlobalConcurrencyLimitLayer::new(limits.concurrency));
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/openapi.json", get(openapi))
+        .merge(crate::web::routes())
+        .merge(api)
+        .layer(DefaultBodyLimit::max(limits.body_bytes))
+        .with_state(st)
+        .layer(middleware::from_fn_with_state(limits.timeout, time_limit))
+        .layer(middleware::from_fn(json_errors))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|req: &Request| {
+                    let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
+                    tracing::info_span!("request", id, method = %req.method(), path = %req.uri().path())
+                })
+                .on_request(())
+                .on_response(|res: &Response, latency: Duration, _span: &tracing::Span| {
+                    tracing::info!(
+                        status = res.status().as_u16(),
+                        latency_ms = latency.as_secs_f64() * 1e3,
+                        "answered"
+                    );
+                })
+                .on_failure(()),
+        )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(ct: Option<&str>, body: &str) -> Result<Document, ApiError> {
+        let mut h = HeaderMap::new();
+        if let Some(ct) = ct {
+            h.insert(header::CONTENT_TYPE, HeaderValue::from_str(ct).unwrap());
+        }
+        parse_document(&h, Ok(Bytes::from(body.to_string())), 100)
+    }
+
+    #[test]
+    fn parses_and_keeps_other_fields() {
+        let d = parse(
+            Some("application/json; charset=utf-8"),
+            r#"{"id":"a","text":"né","lang":"en"}"#,
+        )
+        .unwrap();
+        assert_eq!(d.id, json!("a"));
+        assert_eq!(d.text, "né");
+        assert_eq!(d.extra["lang"], json!("en"));
+        let d = parse(None, r#"{"text":""}"#).unwrap();
+        assert_eq!(d.id, Value::Null);
+    }
+
+    #[test]
+    fn malformed_bodies_get_precise_errors() {
+        let cases: &[(Option<&str>, &str, u16, &str)] = &[
+            (None, "{", 400, "not valid JSON"),
+            (None, "", 400, "not valid JSON"),
+            (None, "[1,2]", 422, "not an array"),
+            (None, "\"text\"", 422, "not a string"),
+            (None, r#"{"id":"a"}"#, 422, "missing field \"text\""),
+            (
+                None,
+                r#"{"text":5}"#,
+                422,
+                "\"text\" must be a string, not a number",
+            ),
+            (None, r#"{"text":null}"#, 422, "not null"),
+            (
+                None,
+                r#"{"text":"x","id":[1]}"#,
+                422,
+                "\"id\" must be a string or a number",
+            ),
+            (
+                Some("text/plain"),
+                r#"{"text":"x"}"#,
+                415,
+                "application/json",
+            ),
+        ];
+        for (ct, body, status, needle) in cases {
+            let e = parse(*ct, body).unwrap_err();
+            assert_eq!(e.status().as_u16(), *status, "{body}: {e}");
+            assert!(e.message().contains(needle), "{body}: {e}");
+        }
+    }
+
+    #[test]
+    fn json_content_types() {
+        for ok in [
+            "application/json",
+            "Application/JSON; charset=utf-8",
+            "application/vnd.x+json",
+        ] {
+            assert!(is_json_type(&HeaderValue::from_static(ok)), "{ok}");
+        }
+        for bad in ["text/plain", "application/x-www-form-urlencoded", "json"] {
+            assert!(!is_json_type(&HeaderValue::from_static(bad)), "{bad}");
+        }
+    }
+}
