@@ -8,6 +8,8 @@
 #   4. the load test in its short mode (bench/load/run.sh --short).
 # The Rust tests of the server run with `cargo test -p unspin-server`.
 # Idempotent, bounded in time (each step has a timeout), non-zero on failure.
+# UNSPIN_SERVE_ARGS adds flags to every `unspin serve` it starts (for
+# example `--model PATH --fingerprints FILE`); by default the built-in model.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -33,7 +35,8 @@ step "npm ci (tests/browser)"
 (cd tests/browser && timeout 300 npm ci --no-audit --no-fund --loglevel=error)
 
 # ---- build ------------------------------------------------------------------
-TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
+TARGET="${CARGO_TARGET_DIR:-target}"
+case "$TARGET" in /*) ;; *) TARGET="$ROOT/$TARGET" ;; esac
 step "cargo build --release -p unspin-cli"
 timeout 2400 cargo build --release -p unspin-cli
 BIN="$TARGET/release/unspin"
@@ -62,8 +65,9 @@ timeout 300 "$BIN" index build --quiet --index "$WORK/refs.idx" "$WORK/refs.json
 
 BODY_LIMIT=262144
 step "start unspin serve on 127.0.0.1 (free port)"
+# shellcheck disable=SC2086
 "$BIN" serve --addr 127.0.0.1:0 --index "$WORK/refs.idx" --body-limit "$BODY_LIMIT" --log-json \
-  2>"$WORK/server.log" &
+  ${UNSPIN_SERVE_ARGS:-} 2>"$WORK/server.log" &
 SERVER_PID=$!
 URL=""
 for _ in $(seq 1 300); do

@@ -36,6 +36,11 @@ echo '{"id": "q1", "text": "The navy held joint workout routines in the discipli
 cat "$tmp/out.jsonl"
 grep -q '"id":"q1","matches":\[{"doc_id":"army"' "$tmp/out.jsonl"
 grep -q '"text":"navy","source_start"' "$tmp/out.jsonl"
+# restoration by reference: exact where the text aligns to a source
+"$bin" restore --index "$tmp/idx" "$tmp/q.jsonl" > "$tmp/restored.jsonl"
+cat "$tmp/restored.jsonl"
+grep -q '"text":"The military held joint exercises in the field last February. Officials said the drills would continue until March' "$tmp/restored.jsonl"
+grep -q '"source":"reference"' "$tmp/restored.jsonl"
 # a foreign directory is a clear error, exit 2
 set +e
 "$bin" trace --index "$tmp" "$tmp/q.jsonl" 2> "$tmp/err"

@@ -259,7 +259,10 @@
 
   // ---- tooltip (hover and keyboard focus) ----------------------------------
 
+  let tipOwner = null;
+
   function showTip(el) {
+    tipOwner = el;
     const tip = $("tip");
     const text = el.getAttribute("data-tip");
     if (!text) return;
@@ -281,7 +284,15 @@
   }
 
   function hideTip() {
+    tipOwner = null;
     $("tip").hidden = true;
+  }
+
+  // Scrolling (including the scroll that focusing a highlight causes) moves
+  // the tooltip with its highlight rather than hiding it.
+  function followTip() {
+    if (tipOwner && document.body.contains(tipOwner)) showTip(tipOwner);
+    else hideTip();
   }
 
   function tipTarget(e) {
@@ -397,8 +408,9 @@
     doc.addEventListener("focusin", (e) => { const t = tipTarget(e); if (t) showTip(t); });
     doc.addEventListener("focusout", hideTip);
     document.addEventListener("keydown", (e) => { if (e.key === "Escape") hideTip(); });
-    window.addEventListener("scroll", hideTip, { passive: true });
-    doc.addEventListener("scroll", hideTip, { passive: true });
+    window.addEventListener("scroll", followTip, { passive: true });
+    window.addEventListener("resize", followTip);
+    doc.addEventListener("scroll", followTip, { passive: true });
     loadHealth();
   }
 

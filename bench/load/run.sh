@@ -25,7 +25,9 @@ DURATION=60
 WARMUP=5
 CONNECTIONS=32
 THREADS=2
-BIN="${UNSPIN_BIN:-$ROOT/${CARGO_TARGET_DIR:-target}/release/unspin}"
+TARGET="${CARGO_TARGET_DIR:-target}"
+case "$TARGET" in /*) ;; *) TARGET="$ROOT/$TARGET" ;; esac
+BIN="${UNSPIN_BIN:-$TARGET/release/unspin}"
 OUT="$ROOT/target/artifacts/load.json"
 PATHS="/v1/detect /v1/restore"
 while [ $# -gt 0 ]; do
@@ -66,12 +68,8 @@ if [ -r "$DATA" ]; then
     const fs = require("fs");
     const lines = fs.readFileSync(process.argv[1], "utf8").split("\n").filter(Boolean);
     let text = "";
-    for (const l of lines) { text += JSON.parse(l).text.trim() + "\n\n"; if (Buffer.byteLength(text) > 5400) break; }
-    // cut at the last sentence end within 5 KB
-    let cut = text;
-    while (Buffer.byteLength(cut) > 5120) cut = cut.slice(0, -1);
-    const end = Math.max(cut.lastIndexOf(". "), cut.lastIndexOf(".\n"));
-    fs.writeFileSync(process.argv[2], end > 0 ? cut.slice(0, end + 1) : cut);
+    for (const l of lines) { text += JSON.parse(l).text.trim() + "\n\n"; if (Buffer.byteLength(text) > 6000) break; }
+    fs.writeFileSync(process.argv[2], text);
   ' "$DATA" "$WORK/original.txt"
   SOURCE="first BBC articles of ../shared/data/news-bbc/bbc_dev.jsonl"
 else
@@ -91,9 +89,15 @@ else
   cp "$WORK/original.txt" "$WORK/doc.txt"
   SOURCE="$SOURCE (not spun: unspin spin failed: $(head -c 200 "$WORK/spin.err" | tr '\n' ' '))"
 fi
+# cut at the last sentence end within 5 KB (spinning changes the length)
 node -e '
   const fs = require("fs");
-  fs.writeFileSync(process.argv[2], JSON.stringify({ id: "load-5k", text: fs.readFileSync(process.argv[1], "utf8") }));
+  let cut = fs.readFileSync(process.argv[1], "utf8");
+  while (Buffer.byteLength(cut) > 5120) cut = cut.slice(0, -1);
+  const end = Math.max(cut.lastIndexOf(". "), cut.lastIndexOf(".\n"), cut.endsWith(".") ? cut.length - 1 : -1);
+  if (end > 0) cut = cut.slice(0, end + 1);
+  fs.writeFileSync(process.argv[1], cut);
+  fs.writeFileSync(process.argv[2], JSON.stringify({ id: "load-5k", text: cut }));
 ' "$WORK/doc.txt" "$WORK/body.json"
 DOC_BYTES=$(wc -c < "$WORK/doc.txt")
 
@@ -126,9 +130,21 @@ RSS_WARM=$(rss_kb)
 RESULTS=()
 for p in $PATHS; do
   before=$(rss_kb)
+  # sample the server's RSS every second during the run
+  : > "$WORK/rss.txt"
+  ( while kill -0 "$SERVER_PID" 2>/dev/null; do rss_kb >> "$WORK/rss.txt"; sleep 1; done ) &
+  SAMPLER=$!
   r=$(run_wrk "$p" "$DURATION")
+  kill "$SAMPLER" 2>/dev/null || true
+  wait "$SAMPLER" 2>/dev/null || true
   after=$(rss_kb)
-  RESULTS+=("$(node -e 'const r = JSON.parse(process.argv[1]); r.rss_before_kb = +process.argv[2]; r.rss_after_kb = +process.argv[3]; console.log(JSON.stringify(r))' "$r" "$before" "$after")")
+  RESULTS+=("$(node -e '
+    const r = JSON.parse(process.argv[1]);
+    r.rss_before_kb = +process.argv[2];
+    r.rss_after_kb = +process.argv[3];
+    r.rss_series_kb = require("fs").readFileSync(process.argv[4], "utf8").split("\n").filter(Boolean).map(Number);
+    console.log(JSON.stringify(r));
+  ' "$r" "$before" "$after" "$WORK/rss.txt")")
 done
 RSS_END=$(rss_kb)
 
@@ -163,6 +179,14 @@ node -e '
     console.log(`${r.path.padEnd(12)} ${r.rps.toFixed(0).padStart(6)} ${r.p50_ms.toFixed(2).padStart(9)} ${r.p90_ms.toFixed(2).padStart(8)} ` +
       `${r.p99_ms.toFixed(2).padStart(8)} ${r.max_ms.toFixed(1).padStart(8)} ${String(errs(r)).padStart(7)}  ` +
       `${(r.rss_before_kb / 1024).toFixed(1)} → ${(r.rss_after_kb / 1024).toFixed(1)}`);
+  }
+  for (const r of runs) {
+    const s = r.rss_series_kb;
+    if (s.length >= 4) {
+      // growth over the second half of the run, after the pools have filled
+      const mid = s[Math.floor(s.length / 2)], last = s[s.length - 1];
+      console.log(`${r.path} RSS second half: ${(mid / 1024).toFixed(1)} → ${(last / 1024).toFixed(1)} MB (${(((last - mid) / mid) * 100).toFixed(1)}%), max ${(Math.max(...s) / 1024).toFixed(1)} MB`);
+    }
   }
   console.log(`server RSS: start ${(rssStart / 1024).toFixed(1)} MB, after warm-up ${(rssWarm / 1024).toFixed(1)} MB, end ${(rssEnd / 1024).toFixed(1)} MB`);
   console.log(`shutdown on SIGTERM: ${shutdown}`);

@@ -21,7 +21,11 @@
 //! spinners: this file's Moby-thesaurus spinner, and `unspin spin`
 //! (`unspin_core::spin`, over the built-in model's lexicon) when the
 //! built-in model loads. Prints recall@1 and MRR@10 per method, spinner and
-//! rate, build MB/s, query p50/p99 and index size per MB of text.
+//! rate, build MB/s, query p50/p99 and index size per MB of text. A
+//! retrieved document whose text is identical to the source's counts as the
+//! source (the BBC set holds 59 exact duplicates); near-duplicates do not.
+//! `TRACE_BENCH_MISSES=1` prints every query whose source is not ranked
+//! first.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -53,7 +57,9 @@ fn parse_args() -> Opts {
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         let mut num = |name: &str| -> usize {
-            args.next().and_then(|v| v.parse().ok()).unwrap_or_else(|| panic!("{name} needs a number"))
+            args.next()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or_else(|| panic!("{name} needs a number"))
         };
         match a.as_str() {
             "--full" => {
@@ -65,7 +71,9 @@ fn parse_args() -> Opts {
             "--seed" => o.seed = num("--seed") as u64,
             "--work" => o.work = PathBuf::from(args.next().expect("--work needs a directory")),
             "--bench" => {} // passed by `cargo bench`
-            other => panic!("unknown flag {other} (flags: --full --docs N --queries N --seed N --work DIR)"),
+            other => panic!(
+                "unknown flag {other} (flags: --full --docs N --queries N --seed N --work DIR)"
+            ),
         }
     }
     o
@@ -91,7 +99,11 @@ fn load(root: &Path) -> Option<Vec<Doc>> {
     }
     for l in abs.lines().filter(|l| !l.trim().is_empty()) {
         let v: serde_json::Value = serde_json::from_str(l).ok()?;
-        let sents: Vec<&str> = v["sentences"].as_array()?.iter().filter_map(|s| s.as_str()).collect();
+        let sents: Vec<&str> = v["sentences"]
+            .as_array()?
+            .iter()
+            .filter_map(|s| s.as_str())
+            .collect();
         docs.push(Doc {
             id: format!("abs-{}", v["abstract_id"]),
             text: sents.join(" "),
@@ -121,7 +133,12 @@ fn sentences(text: &str) -> Vec<String> {
 /// document and its sentences from random other documents of that corpus.
 fn distractors(docs: &[Doc], n: usize, rng: &mut SmallRng) -> Vec<Doc> {
     let sents: Vec<Vec<Vec<String>>> = (0..2)
-        .map(|c| docs.iter().filter(|d| d.corpus == c).map(|d| sentences(&d.text)).collect())
+        .map(|c| {
+            docs.iter()
+                .filter(|d| d.corpus == c)
+                .map(|d| sentences(&d.text))
+                .collect()
+        })
         .collect();
     (0..n)
         .map(|i| {
@@ -175,7 +192,10 @@ impl MobySpinner {
         let mut dict = thesaurus::dict();
         for syns in dict.values_mut() {
             syns.retain(|s| {
-                !s.is_empty() && s.split(' ').count() <= 3 && s.chars().all(|c| c.is_ascii_lowercase() || c == ' ' || c == '-')
+                !s.is_empty()
+                    && s.split(' ').count() <= 3
+                    && s.chars()
+                        .all(|c| c.is_ascii_lowercase() || c == ' ' || c == '-')
             });
             syns.truncate(12);
         }
@@ -206,7 +226,11 @@ impl MobySpinner {
             };
             if let Some(r) = replacement {
                 out.push_str(&text[cursor..w.bytes.start]);
-                out.push_str(&if w.sentence_start { w.case.apply_first(&r) } else { w.case.apply(&r) });
+                out.push_str(&if w.sentence_start {
+                    w.case.apply_first(&r)
+                } else {
+                    w.case.apply(&r)
+                });
                 cursor = w.bytes.end;
             }
         }
@@ -271,7 +295,8 @@ impl MinHash {
         for g in words.windows(n) {
             let h = fnv(&g.join(" ")) & MERSENNE;
             for (k, s) in sig.iter_mut().enumerate() {
-                let v = ((u128::from(self.a[k]) * u128::from(h) + u128::from(self.b[k])) % u128::from(MERSENNE)) as u64;
+                let v = ((u128::from(self.a[k]) * u128::from(h) + u128::from(self.b[k]))
+                    % u128::from(MERSENNE)) as u64;
                 if v < *s {
                     *s = v;
                 }
@@ -305,7 +330,9 @@ impl Lsh {
         let sigs: Vec<Vec<u64>> = std::thread::scope(|s| {
             let hs: Vec<_> = docs
                 .chunks(chunk)
-                .map(|c| s.spawn(move || c.iter().map(|d| mh.signature(&d.text)).collect::<Vec<_>>()))
+                .map(|c| {
+                    s.spawn(move || c.iter().map(|d| mh.signature(&d.text)).collect::<Vec<_>>())
+                })
                 .collect();
             hs.into_iter().flat_map(|h| h.join().unwrap()).collect()
         });
@@ -330,7 +357,17 @@ impl Lsh {
         }
         let mut c: Vec<(usize, usize, u32)> = shared
             .into_iter()
-            .map(|(d, n)| (n, self.sigs[d as usize].iter().zip(&sig).filter(|(a, b)| a == b).count(), d))
+            .map(|(d, n)| {
+                (
+                    n,
+                    self.sigs[d as usize]
+                        .iter()
+                        .zip(&sig)
+                        .filter(|(a, b)| a == b)
+                        .count(),
+                    d,
+                )
+            })
             .collect();
         c.sort_by(|a, b| b.cmp(a));
         c.into_iter().take(k).map(|x| x.2).collect()
@@ -386,14 +423,47 @@ fn pct(v: &mut [f64], p: f64) -> f64 {
     v[((v.len() as f64 - 1.0) * p).round() as usize]
 }
 
-fn evaluate(m: &mut Method, queries: &[Suspect], mut run: impl FnMut(&str) -> Vec<usize>) {
+fn evaluate(
+    m: &mut Method,
+    queries: &[Suspect],
+    docs: &[Doc],
+    mut run: impl FnMut(&str) -> Vec<usize>,
+) {
+    let verbose = std::env::var_os("TRACE_BENCH_MISSES").is_some();
+    let mut first: HashMap<&str, usize> = HashMap::new();
+    let canon: Vec<usize> = docs
+        .iter()
+        .enumerate()
+        .map(|(i, d)| *first.entry(d.text.as_str()).or_insert(i))
+        .collect();
     for q in queries {
         let t = Instant::now();
         let ranked = run(&q.text);
+        // documents with the same text as the source (the BBC set has 59
+        // exact duplicates) count as the source
+        let ranked: Vec<usize> = ranked.into_iter().map(|d| canon[d]).collect();
+        if verbose && ranked.first() != Some(&canon[q.source]) {
+            println!(
+                "miss {} {} {}: source {} ranked {:?}, got {:?}",
+                m.name,
+                q.spinner,
+                q.rate,
+                docs[q.source].id,
+                ranked.iter().position(|&d| d == canon[q.source]),
+                ranked
+                    .iter()
+                    .take(3)
+                    .map(|&d| docs[d].id.as_str())
+                    .collect::<Vec<_>>()
+            );
+        }
         m.latencies.push(t.elapsed().as_secs_f64() * 1e3);
-        let s = m.scores.entry((q.spinner, (q.rate * 100.0) as u64)).or_default();
+        let s = m
+            .scores
+            .entry((q.spinner, (q.rate * 100.0) as u64))
+            .or_default();
         s.n += 1;
-        if let Some(r) = ranked.iter().take(10).position(|&d| d == q.source) {
+        if let Some(r) = ranked.iter().take(10).position(|&d| d == canon[q.source]) {
             s.rr += 1.0 / (r + 1) as f64;
             if r == 0 {
                 s.hits1 += 1;
@@ -402,11 +472,54 @@ fn evaluate(m: &mut Method, queries: &[Suspect], mut run: impl FnMut(&str) -> Ve
     }
 }
 
+/// WER reduction (PRODUCT.md §5, pooled over a sample of the queries) of restoration
+/// by reference, beside the model alone, per spinner and rate.
+fn restoration(
+    index: &unspin_index::Index,
+    model: Option<&unspin_core::Model>,
+    queries: &[Suspect],
+    docs: &[Doc],
+) {
+    let Some(model) = model else {
+        println!("restoration by reference: skipped (no built-in model)");
+        return;
+    };
+    let unspinner = unspin_core::Unspinner::new(model.clone());
+    let words = unspin_core::text::metric_words;
+    // (spinner, rate) -> [errors before, after by reference, after by model alone]
+    let mut errs: std::collections::BTreeMap<(&str, u64), [usize; 3]> = Default::default();
+    // a sample of at most ~400 queries keeps the model's share of the run short
+    for q in queries.iter().step_by((queries.len() / 400).max(1)) {
+        let orig = words(&docs[q.source].text);
+        let by_ref = unspin_index::restore_by_reference(index, &unspinner, &q.text).unwrap();
+        let by_model = unspinner.restore(&q.text);
+        let e = errs
+            .entry((q.spinner, (q.rate * 100.0) as u64))
+            .or_default();
+        e[0] += unspin_core::eval::edit_distance(&words(&q.text), &orig);
+        e[1] += unspin_core::eval::edit_distance(&words(&by_ref.text), &orig);
+        e[2] += unspin_core::eval::edit_distance(&words(&by_model.text), &orig);
+    }
+    println!("\n| restoration (WER reduction) | by reference | model alone |\n|---|---|---|");
+    for ((sp, r), e) in errs {
+        let red = |after: usize| 1.0 - after as f64 / e[0].max(1) as f64;
+        println!(
+            "| {sp} {:.1} | {:.3} | {:.3} |",
+            r as f64 / 100.0,
+            red(e[1]),
+            red(e[2])
+        );
+    }
+}
+
 fn main() {
     let o = parse_args();
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data");
     let Some(sources) = load(&root) else {
-        println!("skipped: the BBC and CSAbstruct data were not found under {}", root.display());
+        println!(
+            "skipped: the BBC and CSAbstruct data were not found under {}",
+            root.display()
+        );
         return;
     };
     let mut rng = SmallRng::seed_from_u64(o.seed);
@@ -428,7 +541,9 @@ fn main() {
     );
 
     // queries: spun copies of sampled sources
-    let mut source_idx: Vec<usize> = (0..docs.len()).filter(|&i| !docs[i].id.starts_with("distractor-")).collect();
+    let mut source_idx: Vec<usize> = (0..docs.len())
+        .filter(|&i| !docs[i].id.starts_with("distractor-"))
+        .collect();
     source_idx.shuffle(&mut rng);
     source_idx.truncate(o.queries);
     let moby = MobySpinner::new();
@@ -489,9 +604,15 @@ fn main() {
             latencies: Vec::new(),
             scores: HashMap::new(),
         };
-        evaluate(&mut m, &queries, |q| {
-            index.trace(q, 10).unwrap().into_iter().map(|x| x.doc_id.parse().unwrap()).collect()
+        evaluate(&mut m, &queries, &docs, |q| {
+            index
+                .trace(q, 10)
+                .unwrap()
+                .into_iter()
+                .map(|x| x.doc_id.parse().unwrap())
+                .collect()
         });
+        restoration(&index, model.as_ref().ok(), &queries, &docs);
         methods.push(m);
     }
     // BM25, tantivy's default analyzer
@@ -523,7 +644,7 @@ fn main() {
         };
         let mut analyzer = index.tokenizer_for_field(body).unwrap();
         let searcher = reader.searcher();
-        evaluate(&mut m, &queries, |q| {
+        evaluate(&mut m, &queries, &docs, |q| {
             let mut terms = std::collections::BTreeSet::new();
             let mut ts = analyzer.token_stream(q);
             while let Some(tok) = ts.next() {
@@ -532,12 +653,16 @@ fn main() {
             let clauses: Vec<(Occur, Box<dyn Query>)> = terms
                 .into_iter()
                 .map(|t| {
-                    let q: Box<dyn Query> =
-                        Box::new(TermQuery::new(Term::from_field_text(body, &t), IndexRecordOption::WithFreqs));
+                    let q: Box<dyn Query> = Box::new(TermQuery::new(
+                        Term::from_field_text(body, &t),
+                        IndexRecordOption::WithFreqs,
+                    ));
                     (Occur::Should, q)
                 })
                 .collect();
-            let top = searcher.search(&BooleanQuery::new(clauses), &TopDocs::with_limit(10)).unwrap();
+            let top = searcher
+                .search(&BooleanQuery::new(clauses), &TopDocs::with_limit(10))
+                .unwrap();
             top.into_iter()
                 .map(|(_, a)| {
                     let d: TantivyDocument = searcher.doc(a).unwrap();
@@ -560,7 +685,12 @@ fn main() {
             latencies: Vec::new(),
             scores: HashMap::new(),
         };
-        evaluate(&mut m, &queries, |q| lsh.query(&mh, q, 10).into_iter().map(|d| d as usize).collect());
+        evaluate(&mut m, &queries, &docs, |q| {
+            lsh.query(&mh, q, 10)
+                .into_iter()
+                .map(|d| d as usize)
+                .collect()
+        });
         methods.push(m);
     }
 
@@ -570,18 +700,31 @@ fn main() {
     let mut header = String::from("| method |");
     let mut rule = String::from("|---|");
     for (sp, r) in &groups {
-        header.push_str(&format!(" R@1 {sp} {:.1} | MRR@10 {sp} {:.1} |", *r as f64 / 100.0, *r as f64 / 100.0));
+        header.push_str(&format!(
+            " R@1 {sp} {:.1} | MRR@10 {sp} {:.1} |",
+            *r as f64 / 100.0,
+            *r as f64 / 100.0
+        ));
         rule.push_str("---|---|");
     }
     header.push_str(" build MB/s | query p50 ms | query p99 ms | index MB per MB text |");
     rule.push_str("---|---|---|---|");
-    println!("\n{} documents, {:.1} MB of text, {} sources queried\n", docs.len(), mb, source_idx.len());
+    println!(
+        "\n{} documents, {:.1} MB of text, {} sources queried\n",
+        docs.len(),
+        mb,
+        source_idx.len()
+    );
     println!("{header}\n{rule}");
     for m in &mut methods {
         let mut row = format!("| {} |", m.name);
         for g in &groups {
             let s = &m.scores[g];
-            row.push_str(&format!(" {:.3} | {:.3} |", s.hits1 as f64 / s.n as f64, s.rr / s.n as f64));
+            row.push_str(&format!(
+                " {:.3} | {:.3} |",
+                s.hits1 as f64 / s.n as f64,
+                s.rr / s.n as f64
+            ));
         }
         let p50 = pct(&mut m.latencies, 0.5);
         let p99 = pct(&mut m.latencies, 0.99);

@@ -176,11 +176,64 @@ impl PyUnspinner {
     }
 }
 
+/// A reference index made by `unspin index build`, for trace.
+#[pyclass(name = "Index", module = "unspin", frozen)]
+pub struct PyIndex {
+    inner: unspin_index::Index,
+}
+
+fn trace_result(index: &unspin_index::Index, text: &str, k: usize) -> Result<serde_json::Value, String> {
+    let matches = index.trace(text, k).map_err(|e| e.to_string())?;
+    Ok(serde_json::json!({ "matches": matches }))
+}
+
+#[pymethods]
+impl PyIndex {
+    #[new]
+    fn new(py: Python<'_>, path: PathBuf) -> PyResult<Self> {
+        let inner = py
+            .detach(|| unspin_index::Index::open(&path))
+            .map_err(|e| error::IndexLoadError::new_err(e.to_string()))?;
+        Ok(PyIndex { inner })
+    }
+
+    /// Number of indexed documents.
+    fn __len__(&self) -> usize {
+        self.inner.num_docs() as usize
+    }
+
+    /// `{"matches": [{"doc_id", "score", "coverage", "alignment"}]}`, best
+    /// first, at most `k`.
+    #[pyo3(signature = (text, k=5))]
+    fn trace<'py>(&self, py: Python<'py>, text: &str, k: usize) -> PyResult<Bound<'py, PyAny>> {
+        let text = text.to_owned();
+        let v = py.detach(|| trace_result(&self.inner, &text, k)).map_err(error::UnspinError::new_err)?;
+        convert::to_py(py, &v)
+    }
+
+    /// `trace` on every text, in parallel, without the GIL.
+    #[pyo3(signature = (texts, k=5))]
+    fn trace_batch<'py>(&self, py: Python<'py>, texts: Vec<String>, k: usize) -> PyResult<Bound<'py, PyList>> {
+        let results: Vec<Result<serde_json::Value, String>> =
+            py.detach(|| texts.par_iter().map(|t| trace_result(&self.inner, t, k)).collect());
+        let list = PyList::empty(py);
+        for r in results {
+            list.append(convert::to_py(py, &r.map_err(error::UnspinError::new_err)?)?)?;
+        }
+        Ok(list)
+    }
+
+    fn __repr__(&self) -> String {
+        format!("Index({:?}, docs={})", self.inner.path(), self.inner.num_docs())
+    }
+}
+
 /// The native module.
 #[pymodule]
 fn _unspin(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
     m.add_class::<PyUnspinner>()?;
+    m.add_class::<PyIndex>()?;
     m.add("UnspinError", py.get_type::<error::UnspinError>())?;
     m.add("ModelError", py.get_type::<error::ModelError>())?;
     m.add("FingerprintError", py.get_type::<error::FingerprintError>())?;

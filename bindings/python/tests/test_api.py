@@ -138,3 +138,29 @@ def test_scan_lines_equals_cli_scan(unspinner, texts, unspin_bin, tmp_path):
     outs, errors = unspinner.scan_lines(lines)
     assert errors == []
     assert cli.decode().splitlines() == outs
+
+
+def test_index_trace_matches_the_cli(unspinner, unspin_bin, tmp_path):
+    sources = [
+        "The Cold War era ended in 1991 when the Soviet Union collapsed. Historians still argue about why.",
+        "We used a random forest classifier on the data. It beat every other model we tried.",
+    ]
+    src = tmp_path / "src.jsonl"
+    src.write_text("".join(json.dumps({"id": f"s{i}", "text": t}) + "\n" for i, t in enumerate(sources)))
+    idx = tmp_path / "idx"
+    subprocess.run([unspin_bin, "index", "build", "--index", str(idx), "-q", str(src)], check=True)
+    suspect = "We used an irregular woodland classifier on the data. It beat every other model we tried."
+    q = tmp_path / "q.jsonl"
+    q.write_text(json.dumps({"id": "q", "text": suspect}) + "\n")
+    cli = subprocess.run(
+        [unspin_bin, "trace", "--index", str(idx), "--format", "jsonl", "--json", str(q)],
+        capture_output=True, text=True, check=True,
+    ).stdout
+    index = unspin.Index(idx)
+    assert len(index) == 2
+    got = index.trace(suspect)
+    assert got["matches"] == json.loads(cli)["matches"]
+    assert got["matches"][0]["doc_id"] == "s1"
+    assert index.trace_batch([suspect, suspect], k=1) == [index.trace(suspect, k=1)] * 2
+    with pytest.raises(unspin.IndexLoadError):
+        unspin.Index(tmp_path / "missing")

@@ -170,3 +170,45 @@ fn stdin_and_text_files() {
         "stdin sniffed as JSONL"
     );
 }
+
+#[test]
+fn index_adds_the_matches_trace_gives() {
+    if !model_ready() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let sources = [
+        "The Cold War era ended in 1991 when the Soviet Union collapsed. Historians still argue about why.",
+        "We used a random forest classifier on the data. It beat every other model we tried.",
+    ];
+    let src: String = sources
+        .iter()
+        .enumerate()
+        .map(|(i, t)| serde_json::json!({"id": format!("s{i}"), "text": t}).to_string() + "\n")
+        .collect();
+    std::fs::write(dir.path().join("src.jsonl"), src).unwrap();
+    let b = unspin(
+        &["index", "build", "--index", "idx", "-q", "src.jsonl"],
+        dir.path(),
+    );
+    assert!(b.status.success(), "{}", String::from_utf8_lossy(&b.stderr));
+    let suspects = "{\"id\":\"q\",\"text\":\"The Chilly Conflict period ended in 1991 when the Soviet Union collapsed.\"}\n";
+    std::fs::write(dir.path().join("q.jsonl"), suspects).unwrap();
+    let s = unspin(&["scan", "-q", "--index", "idx", "q.jsonl"], dir.path());
+    assert!(s.status.success(), "{}", String::from_utf8_lossy(&s.stderr));
+    let t = unspin(
+        &[
+            "trace", "--index", "idx", "--format", "jsonl", "--json", "q.jsonl",
+        ],
+        dir.path(),
+    );
+    assert!(t.status.success(), "{}", String::from_utf8_lossy(&t.stderr));
+    let s: serde_json::Value = serde_json::from_slice(&s.stdout).unwrap();
+    let t: serde_json::Value = serde_json::from_slice(&t.stdout).unwrap();
+    assert_eq!(s["matches"], t["matches"]);
+    assert_eq!(s["matches"][0]["doc_id"], "s0");
+    assert!(s.get("score").is_some() && s.get("spans").is_some());
+    let missing = unspin(&["scan", "--index", "nope", "q.jsonl"], dir.path());
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("cannot open the index nope"));
+}

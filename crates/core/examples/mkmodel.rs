@@ -25,7 +25,7 @@ fn main() {
         mb.lexicon.irregular_mut().add_exc(&std::fs::read_to_string(format!("{}/{f}", a[4])).unwrap(), p);
     }
     add_swaps(&mut mb.lexicon, &std::fs::read_to_string(&a[5]).unwrap(), &a[5]).unwrap();
-    mb.lexicon.truncate(150);
+    mb.lexicon.truncate(a.get(8).map_or(150, |x| x.parse().unwrap()));
     mb.params = serde_json::from_str(&std::fs::read_to_string(&a[6]).unwrap()).unwrap();
     eprintln!("{:?}", mb.lexicon.counts());
     mb.write(std::path::Path::new(&a[0])).unwrap();

@@ -37,7 +37,7 @@ const MAX_CANDIDATES: usize = 40;
 /// Hypotheses kept per word boundary.
 const BEAM: usize = 8;
 /// Alternatives kept per span after local scoring.
-const ALTS_PER_SPAN: usize = 6;
+const ALTS_PER_SPAN: usize = 10;
 
 /// Detects and restores spun text with one model. Cheap to clone; share it
 /// across threads.
@@ -148,6 +148,14 @@ struct Hyp {
     alt: u32,
     /// the boundary this hypothesis came from
     from: u32,
+}
+
+impl Hyp {
+    /// Hypotheses merge when they predict alike: same LM state and same
+    /// answer to "was the last word changed?".
+    fn key(&self) -> (LmState, bool) {
+        (self.state, self.alt != u32::MAX)
+    }
 }
 
 /// What the decoder found in one document.
@@ -402,6 +410,9 @@ impl Unspinner {
                 // in the beam when their neighbours change too
                 scored.sort_by(|a, b| b.0.total_cmp(&a.0));
                 scored.truncate(ALTS_PER_SPAN);
+                if std::env::var_os("UNSPIN_DEBUG").is_some() {
+                    eprintln!("{key}: keep {keep_local:.1} {:?}", scored.iter().map(|x| (x.1.text.as_str(), x.0, x.1.bonus)).collect::<Vec<_>>());
+                }
                 let floor = scored.first().map_or(f32::NEG_INFINITY, |x| x.0) - 12.0;
                 alts.extend(scored.into_iter().filter(|x| x.0 >= floor).map(|x| x.1));
                 for a in active.iter_mut().skip(i).take(k) {
@@ -429,7 +440,7 @@ impl Unspinner {
             from: 0,
         });
         beams[0].push(0);
-        let mut pending: Vec<HashMap<LmState, u32>> = vec![HashMap::new(); n + 1];
+        let mut pending: Vec<HashMap<(LmState, bool), u32>> = vec![HashMap::new(); n + 1];
         for j in 0..n {
             // prune the beam at boundary j
             let mut b = std::mem::take(&mut beams[j]);
@@ -446,10 +457,13 @@ impl Unspinner {
                     alt: u32::MAX,
                     from: j as u32,
                 });
+                // spinners break collocations word by word: a change right
+                // after a change needs no margin of its own
+                let run = if h.alt != u32::MAX { p.change_margin as f32 } else { 0.0 };
                 for &ai in &by_start[j] {
                     let a = &alts[ai as usize];
                     let mut st = h.state;
-                    let mut s = h.score + a.bonus;
+                    let mut s = h.score + a.bonus + run;
                     for &c in &a.ids {
                         s += lm.logp(st, Some(c)) * LN10;
                         st = NgramLm::advance(st, Some(c));
@@ -582,14 +596,14 @@ impl Unspinner {
     }
 }
 
-fn push(arena: &mut Vec<Hyp>, seen: &mut HashMap<LmState, u32>, beam: &mut Vec<u32>, h: Hyp) {
-    match seen.get(&h.state) {
+fn push(arena: &mut Vec<Hyp>, seen: &mut HashMap<(LmState, bool), u32>, beam: &mut Vec<u32>, h: Hyp) {
+    match seen.get(&h.key()) {
         Some(&i) if arena[i as usize].score >= h.score => {}
         Some(&i) => arena[i as usize] = h,
         None => {
             let i = arena.len() as u32;
             arena.push(h);
-            seen.insert(h.state, i);
+            seen.insert(h.key(), i);
             beam.push(i);
         }
     }

@@ -37,7 +37,7 @@ use std::io::{BufRead, Write};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::fingerprints::normalize::Normalized;
+use crate::fingerprints::normalize::{normalize_phrase, Normalized};
 
 /// A synonym thesaurus: words linked to their synonyms, both ways.
 #[derive(Clone, Debug, Default)]
@@ -113,15 +113,18 @@ impl Thesaurus {
         while let Some(line) = lines.next().transpose()? {
             lineno += 1;
             let Some((word, n)) = line.split_once('|') else {
-                return Err(Error::Training(format!("MyThes line {lineno}: expected `word|count`")));
+                return Err(Error::Training(format!(
+                    "MyThes line {lineno}: expected `word|count`"
+                )));
             };
-            let n: usize = n
-                .trim()
-                .parse()
-                .map_err(|_| Error::Training(format!("MyThes line {lineno}: bad meaning count `{n}`")))?;
+            let n: usize = n.trim().parse().map_err(|_| {
+                Error::Training(format!("MyThes line {lineno}: bad meaning count `{n}`"))
+            })?;
             let mut syns = Vec::new();
             for _ in 0..n {
-                let Some(m) = lines.next().transpose()? else { break };
+                let Some(m) = lines.next().transpose()? else {
+                    break;
+                };
                 lineno += 1;
                 syns.extend(m.split('|').skip(1).map(|s| {
                     // drop "(generic term)" style notes
@@ -130,7 +133,9 @@ impl Thesaurus {
             }
             entries.push((word.to_string(), syns));
         }
-        Ok(Thesaurus::from_entries(entries.iter().map(|(w, s)| (w.as_str(), s.iter().map(String::as_str).collect::<Vec<_>>()))))
+        Ok(Thesaurus::from_entries(entries.iter().map(|(w, s)| {
+            (w.as_str(), s.iter().map(String::as_str).collect::<Vec<_>>())
+        })))
     }
 
     /// The thesaurus shipped with the library: Moby and WordNet, from the
@@ -138,7 +143,10 @@ impl Thesaurus {
     #[cfg(feature = "builtin-thesaurus")]
     pub fn builtin() -> Thesaurus {
         let dict = thesaurus::dict();
-        Thesaurus::from_entries(dict.iter().map(|(k, v)| (k.as_str(), v.iter().map(String::as_str).collect::<Vec<_>>())))
+        Thesaurus::from_entries(
+            dict.iter()
+                .map(|(k, v)| (k.as_str(), v.iter().map(String::as_str).collect::<Vec<_>>())),
+        )
     }
 
     fn finish(&mut self) {
@@ -166,7 +174,11 @@ impl Thesaurus {
     /// True when `a` and `b` are linked, directly or through their
     /// singular forms ("organizations" ~ "networks").
     pub fn linked(&self, a: &str, b: &str) -> bool {
-        let direct = |x: &str, y: &str| self.links.get(x).is_some_and(|v| v.binary_search_by(|s| s.as_str().cmp(y)).is_ok());
+        let direct = |x: &str, y: &str| {
+            self.links
+                .get(x)
+                .is_some_and(|v| v.binary_search_by(|s| s.as_str().cmp(y)).is_ok())
+        };
         direct(a, b) || {
             let (sa, sb) = (singular(a), singular(b));
             (sa != a || sb != b) && direct(sa, sb)
@@ -225,22 +237,27 @@ pub struct Candidate {
     pub established_count: usize,
     /// how many words were substituted
     pub substituted: usize,
+    /// how many of the substitutions a known list taught
+    /// ([`Miner::learn_from_list`])
+    pub learned: usize,
     /// how well the variant's neighbours fit where the expected term is
     /// used (log ratio to chance; above 0 is a fit)
     pub context_fit: f64,
 }
 
 const STOPWORDS: &[&str] = &[
-    "a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any", "are", "as", "at",
-    "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "could", "did", "do",
-    "does", "doing", "down", "during", "each", "either", "et", "etc", "few", "for", "from", "further", "had", "has",
-    "have", "having", "he", "her", "here", "hers", "him", "his", "how", "however", "i", "if", "in", "into", "is",
-    "it", "its", "itself", "just", "may", "me", "might", "more", "most", "must", "my", "no", "nor", "not", "now",
-    "of", "off", "on", "once", "one", "only", "or", "other", "our", "ours", "out", "over", "own", "same", "she",
-    "should", "so", "some", "such", "than", "that", "the", "their", "theirs", "them", "then", "there", "these",
-    "they", "this", "those", "through", "thus", "to", "too", "two", "under", "until", "up", "upon", "us", "using",
-    "very", "via", "was", "we", "were", "what", "when", "where", "whether", "which", "while", "who", "whom", "why",
-    "will", "with", "within", "without", "would", "yet", "you", "your",
+    "a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any",
+    "are", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both",
+    "but", "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "either",
+    "et", "etc", "few", "for", "from", "further", "had", "has", "have", "having", "he", "her",
+    "here", "hers", "him", "his", "how", "however", "i", "if", "in", "into", "is", "it", "its",
+    "itself", "just", "may", "me", "might", "more", "most", "must", "my", "no", "nor", "not",
+    "now", "of", "off", "on", "once", "one", "only", "or", "other", "our", "ours", "out", "over",
+    "own", "same", "she", "should", "so", "some", "such", "than", "that", "the", "their", "theirs",
+    "them", "then", "there", "these", "they", "this", "those", "through", "thus", "to", "too",
+    "two", "under", "until", "up", "upon", "us", "using", "very", "via", "was", "we", "were",
+    "what", "when", "where", "whether", "which", "while", "who", "whom", "why", "will", "with",
+    "within", "without", "would", "yet", "you", "your",
 ];
 
 type Gram = (u8, [u32; 3]);
@@ -285,6 +302,11 @@ pub struct Miner<'t> {
     stop: HashSet<u32>,
     corpus: Side,
     reference: Side,
+    /// word substitutions learned from a known list: tortured → expected
+    /// (singular forms)
+    learned: HashMap<String, Vec<String>>,
+    /// tortured phrases already listed (normalised), never proposed again
+    known: HashSet<String>,
 }
 
 impl<'t> Miner<'t> {
@@ -298,6 +320,8 @@ impl<'t> Miner<'t> {
             stop: HashSet::new(),
             corpus: Side::default(),
             reference: Side::default(),
+            learned: HashMap::new(),
+            known: HashSet::new(),
         };
         for w in STOPWORDS {
             let id = m.intern(w);
@@ -314,6 +338,56 @@ impl<'t> Miner<'t> {
         self.words.push(w.to_string());
         self.vocab.insert(w.to_string(), id);
         id
+    }
+
+    /// Learns from a list of known tortured phrases (`(tortured,
+    /// expected)`): its phrases (and their parts) are not proposed again,
+    /// and the word
+    /// substitutions of its rows of equal length ("neural organization" →
+    /// "neural network": organization → network) become a dictionary of the
+    /// spinners' habits, which links words like the thesaurus does and
+    /// weighs as strong evidence.
+    pub fn learn_from_list<'a>(&mut self, rows: impl IntoIterator<Item = (&'a str, &'a str)>) {
+        for (tortured, expected) in rows {
+            let t = normalize_phrase(tortured);
+            let e = normalize_phrase(expected);
+            // the phrase and every 2-3 word part of it are already known
+            let words: Vec<&str> = t.split(' ').collect();
+            for n in 2..=3 {
+                for w in words.windows(n) {
+                    self.known.insert(w.join(" "));
+                }
+            }
+            self.known.insert(t.clone());
+            let (tw, ew): (Vec<&str>, Vec<&str>) = (t.split(' ').collect(), e.split(' ').collect());
+            if tw.len() != ew.len() {
+                continue;
+            }
+            for (a, b) in tw.iter().zip(&ew) {
+                let alpha = |w: &str| w.chars().all(char::is_alphabetic);
+                if a != b && alpha(a) && alpha(b) && singular(a) != singular(b) {
+                    let list = self.learned.entry(singular(a).to_string()).or_default();
+                    if !list.iter().any(|x| x == singular(b)) {
+                        list.push(singular(b).to_string());
+                    }
+                }
+            }
+        }
+    }
+
+    /// True when the known list substitutes `b` by `a` (singular forms).
+    fn learned_link(&self, a: &str, b: &str) -> bool {
+        self.learned
+            .get(singular(a))
+            .is_some_and(|v| v.iter().any(|x| x == singular(b)))
+    }
+
+    fn text(&self, g: &Gram) -> String {
+        let words: Vec<&str> = g.1[..g.0 as usize]
+            .iter()
+            .map(|&w| self.words[w as usize].as_str())
+            .collect();
+        words.join(" ")
     }
 
     /// Adds one document of the suspect corpus.
@@ -366,7 +440,9 @@ impl<'t> Miner<'t> {
         let mut prev_alpha = false;
         for (i, t) in norm.toks.iter().enumerate() {
             let s = norm.tok_str(i);
-            let alpha = t.word && s.chars().all(|c| c.is_alphabetic() || c == '\'');
+            let alpha = t.word
+                && s.chars().next().is_some_and(char::is_alphabetic)
+                && s.chars().all(|c| c.is_alphabetic() || c == '\'');
             if alpha && t.after_dash && prev_alpha {
                 let last = run.pop().expect("a word before the dash");
                 let compound = format!("{}-{s}", self.words[last as usize]);
@@ -435,7 +511,11 @@ impl<'t> Miner<'t> {
             let chance = e.n as f64 * freq(w) / total;
             ((seen + 1.0) / (chance + 1.0)).ln()
         };
-        let sum: f64 = g.occurrences.iter().map(|&(l, r)| fit(&e.left, l) + fit(&e.right, r)).sum();
+        let sum: f64 = g
+            .occurrences
+            .iter()
+            .map(|&(l, r)| fit(&e.left, l) + fit(&e.right, r))
+            .sum();
         sum / g.occurrences.len() as f64
     }
 
@@ -444,7 +524,8 @@ impl<'t> Miner<'t> {
     }
 
     fn word_freq(&self, w: u32) -> f64 {
-        (self.corpus.words.get(&w).copied().unwrap_or(0) + self.reference.words.get(&w).copied().unwrap_or(0)) as f64
+        (self.corpus.words.get(&w).copied().unwrap_or(0)
+            + self.reference.words.get(&w).copied().unwrap_or(0)) as f64
     }
 
     /// The candidates, best first.
@@ -458,34 +539,60 @@ impl<'t> Miner<'t> {
         let mut established: HashMap<(u8, &str), Vec<(Gram, usize)>> = HashMap::new();
         for (g, &total) in &totals {
             let n = g.0 as usize;
-            if total < o.min_established || self.stop.contains(&g.1[0]) || self.stop.contains(&g.1[n - 1]) {
+            if total < o.min_established
+                || self.stop.contains(&g.1[0])
+                || self.stop.contains(&g.1[n - 1])
+            {
                 continue;
             }
             let first = singular(&self.words[g.1[0] as usize]);
-            established.entry((g.0, first)).or_default().push((*g, total));
+            established
+                .entry((g.0, first))
+                .or_default()
+                .push((*g, total));
         }
         // every (variant, term) pair the thesaurus links word by word
         let mut pairs: Vec<Pairing> = Vec::new();
         for (g, c) in &self.corpus.grams {
             let n = g.0 as usize;
             let w = &g.1[..n];
-            if (c.docs as usize) < o.min_docs || self.stop.contains(&w[0]) || self.stop.contains(&w[n - 1]) {
+            if (c.docs as usize) < o.min_docs
+                || self.stop.contains(&w[0])
+                || self.stop.contains(&w[n - 1])
+            {
                 continue;
             }
             let clean = Self::gram_count(&self.reference, g).n as usize;
             if clean > o.max_clean {
                 continue;
             }
+            if !self.known.is_empty() && self.known.contains(&self.text(g)) {
+                continue;
+            }
             let first = self.words[w[0] as usize].as_str();
             let mut firsts: Vec<&str> = std::iter::once(first)
                 .chain(self.thesaurus.synonyms(first).iter().map(String::as_str))
-                .chain(self.thesaurus.synonyms(singular(first)).iter().map(String::as_str))
+                .chain(
+                    self.thesaurus
+                        .synonyms(singular(first))
+                        .iter()
+                        .map(String::as_str),
+                )
+                .chain(
+                    self.learned
+                        .get(singular(first))
+                        .into_iter()
+                        .flatten()
+                        .map(String::as_str),
+                )
                 .map(singular)
                 .collect();
             firsts.sort_unstable();
             firsts.dedup();
             for f in firsts {
-                let Some(list) = established.get(&(g.0, f)) else { continue };
+                let Some(list) = established.get(&(g.0, f)) else {
+                    continue;
+                };
                 for (e, total) in list {
                     if e != g {
                         if let Some(p) = self.pairing(g, c, clean, e, *total) {
@@ -498,7 +605,13 @@ impl<'t> Miner<'t> {
         let wanted: HashSet<Gram> = pairs.iter().flat_map(|p| [p.g, p.e]).collect();
         let keep: HashSet<Gram> = pairs.iter().map(|p| p.g).collect();
         let profiles = self.profiles(&wanted, &keep);
-        let breaks = self.corpus.seqs.iter().chain(&self.reference.seqs).filter(|&&w| w == BREAK).count();
+        let breaks = self
+            .corpus
+            .seqs
+            .iter()
+            .chain(&self.reference.seqs)
+            .filter(|&&w| w == BREAK)
+            .count();
         let words = self.corpus.seqs.len() + self.reference.seqs.len() - breaks;
         let empty = Profile::default();
         let mut best: HashMap<Gram, Candidate> = HashMap::new();
@@ -509,10 +622,18 @@ impl<'t> Miner<'t> {
                 words as f64,
                 breaks as f64,
             );
-            let score = p.surprise + 0.5 * fit + 0.5 * (1.0 + p.total as f64).ln() + 0.5 * (p.docs as f64).ln()
+            let score = p.surprise
+                + 3.0 * p.learned as f64
+                + 0.5 * fit
+                + 0.5 * (1.0 + p.total as f64).ln()
+                + 0.5 * (p.docs as f64).ln()
                 - 2.0 * p.clean as f64;
             let text = |g: &Gram| -> String {
-                g.1[..g.0 as usize].iter().map(|&w| self.words[w as usize].as_str()).collect::<Vec<_>>().join(" ")
+                g.1[..g.0 as usize]
+                    .iter()
+                    .map(|&w| self.words[w as usize].as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ")
             };
             let cand = Candidate {
                 tortured: text(&p.g),
@@ -523,6 +644,7 @@ impl<'t> Miner<'t> {
                 clean_count: p.clean,
                 established_count: p.total,
                 substituted: p.substituted,
+                learned: p.learned,
                 context_fit: fit,
             };
             match best.get(&p.g) {
@@ -533,15 +655,27 @@ impl<'t> Miner<'t> {
             }
         }
         let mut out: Vec<Candidate> = best.into_values().collect();
-        out.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.tortured.cmp(&b.tortured)));
+        out.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then_with(|| a.tortured.cmp(&b.tortured))
+        });
         out
     }
 
     /// The pairing of `g` with `e` when `g` is a word-by-word synonym
     /// variant of `e` whose substituted words are rarer than the originals.
-    fn pairing(&self, g: &Gram, c: &Count, clean: usize, e: &Gram, total: usize) -> Option<Pairing> {
+    fn pairing(
+        &self,
+        g: &Gram,
+        c: &Count,
+        clean: usize,
+        e: &Gram,
+        total: usize,
+    ) -> Option<Pairing> {
         let n = g.0 as usize;
         let mut substituted = 0;
+        let mut learned = 0;
         let mut surprise = 0.0;
         for i in 0..n {
             let (a, b) = (g.1[i], e.1[i]);
@@ -553,7 +687,12 @@ impl<'t> Miner<'t> {
             }
             let (wa, wb) = (&self.words[a as usize], &self.words[b as usize]);
             // inflections of one word are not a substitution
-            if singular(wa) == singular(wb) || !self.thesaurus.linked(wa, wb) {
+            if singular(wa) == singular(wb) {
+                return None;
+            }
+            if self.learned_link(wa, wb) {
+                learned += 1;
+            } else if !self.thesaurus.linked(wa, wb) {
                 return None;
             }
             substituted += 1;
@@ -570,6 +709,7 @@ impl<'t> Miner<'t> {
             clean,
             total,
             substituted,
+            learned,
             surprise,
         })
     }
@@ -584,6 +724,7 @@ struct Pairing {
     clean: usize,
     total: usize,
     substituted: usize,
+    learned: usize,
     surprise: f64,
 }
 
@@ -592,7 +733,10 @@ struct Pairing {
 ///
 /// [`Fingerprints`]: crate::fingerprints::Fingerprints
 pub fn write_tsv(candidates: &[Candidate], mut out: impl Write) -> std::io::Result<()> {
-    writeln!(out, "# candidate tortured phrases from `unspin mine`: confirm each by hand")?;
+    writeln!(
+        out,
+        "# candidate tortured phrases from `unspin mine`: confirm each by hand"
+    )?;
     for c in candidates {
         writeln!(out, "{}\t{}", c.tortured, c.expected)?;
     }
@@ -617,20 +761,61 @@ mod tests {
         let t = thesaurus();
         let mut m = Miner::new(&t, MineOptions::default());
         for _ in 0..3 {
-            m.add_reference("A random forest and a neural network. A large dataset, a big dataset.");
+            m.add_reference(
+                "A random forest and a neural network. A large dataset, a big dataset.",
+            );
         }
         m.add_corpus("We used an irregular woodland and a neural organization.");
         m.add_corpus("Neural organizations were trained on a big dataset.");
         let c = m.candidates();
-        let pairs: Vec<(&str, &str)> = c.iter().map(|c| (c.tortured.as_str(), c.expected.as_str())).collect();
-        assert!(pairs.contains(&("irregular woodland", "random forest")), "{pairs:?}");
-        assert!(pairs.contains(&("neural organization", "neural network")), "{pairs:?}");
+        let pairs: Vec<(&str, &str)> = c
+            .iter()
+            .map(|c| (c.tortured.as_str(), c.expected.as_str()))
+            .collect();
+        assert!(
+            pairs.contains(&("irregular woodland", "random forest")),
+            "{pairs:?}"
+        );
+        assert!(
+            pairs.contains(&("neural organization", "neural network")),
+            "{pairs:?}"
+        );
         // "big dataset" occurs in clean text: not a candidate
         assert!(!pairs.iter().any(|p| p.0 == "big dataset"), "{pairs:?}");
-        let woodland = c.iter().find(|c| c.tortured == "irregular woodland").unwrap();
-        assert_eq!((woodland.substituted, woodland.docs, woodland.clean_count), (2, 1, 0));
+        let woodland = c
+            .iter()
+            .find(|c| c.tortured == "irregular woodland")
+            .unwrap();
+        assert_eq!(
+            (woodland.substituted, woodland.docs, woodland.clean_count),
+            (2, 1, 0)
+        );
         // plural variant of a singular term
-        assert!(pairs.contains(&("neural organizations", "neural network")) || pairs.contains(&("neural organizations", "neural networks")), "{pairs:?}");
+        assert!(
+            pairs.contains(&("neural organizations", "neural network"))
+                || pairs.contains(&("neural organizations", "neural networks")),
+            "{pairs:?}"
+        );
+    }
+
+    #[test]
+    fn a_known_list_teaches_substitutions() {
+        let t = Thesaurus::default();
+        let mut m = Miner::new(&t, MineOptions::default());
+        for _ in 0..3 {
+            m.add_reference("A neural network and a deep network.");
+        }
+        m.add_corpus("A deep organization and a neural organization.");
+        assert!(m.candidates().is_empty(), "no thesaurus, no list: nothing");
+        m.learn_from_list([("neural organization", "neural network")]);
+        let c = m.candidates();
+        let pairs: Vec<(&str, &str)> = c
+            .iter()
+            .map(|c| (c.tortured.as_str(), c.expected.as_str()))
+            .collect();
+        // the listed phrase is not proposed again; its substitution is reused
+        assert_eq!(pairs, [("deep organization", "deep network")]);
+        assert_eq!(c[0].learned, 1);
     }
 
     #[test]
@@ -654,7 +839,8 @@ mod tests {
 
     #[test]
     fn mythes_format() {
-        let dat = "UTF-8\nforest|1\n(noun)|woodland|timberland (generic term)\nwood|1\n(noun)|forest\n";
+        let dat =
+            "UTF-8\nforest|1\n(noun)|woodland|timberland (generic term)\nwood|1\n(noun)|forest\n";
         let t = Thesaurus::from_mythes(dat.as_bytes()).unwrap();
         assert!(t.linked("forest", "timberland"));
         assert!(t.linked("wood", "forest"));
@@ -672,12 +858,21 @@ mod tests {
             clean_count: 0,
             established_count: 3,
             substituted: 2,
+            learned: 0,
             context_fit: 0.0,
         }];
         let mut buf = Vec::new();
         write_tsv(&c, &mut buf).unwrap();
-        let fp = crate::fingerprints::Fingerprints::from_reader(&buf[..], crate::fingerprints::ListFormat::Tsv, "mined").unwrap();
+        let fp = crate::fingerprints::Fingerprints::from_reader(
+            &buf[..],
+            crate::fingerprints::ListFormat::Tsv,
+            "mined",
+        )
+        .unwrap();
         assert_eq!(fp.len(), 1);
-        assert_eq!(fp.find("an irregular woodland")[0].expected, "random forest");
+        assert_eq!(
+            fp.find("an irregular woodland")[0].expected,
+            "random forest"
+        );
     }
 }

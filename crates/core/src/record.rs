@@ -67,14 +67,24 @@ impl Restoration {
         let mut text = String::with_capacity(input.len());
         let mut char_to_byte = input.char_indices().map(|(b, _)| b).chain(std::iter::once(input.len()));
         let mut chars_seen = 0usize;
+        // the last target asked and its byte: an insertion (start == end) or
+        // adjacent changes ask for the same offset twice
+        let mut memo: Option<(usize, usize)> = None;
         let mut byte_at = |target: usize| -> usize {
+            if let Some((t, b)) = memo {
+                if t == target {
+                    return b;
+                }
+            }
             // char offsets are ascending, so walk the iterator forward once
             let mut last = None;
             while chars_seen <= target {
                 last = char_to_byte.next();
                 chars_seen += 1;
             }
-            last.unwrap_or(input.len())
+            let b = last.unwrap_or(input.len());
+            memo = Some((target, b));
+            b
         };
         let mut cursor = 0usize;
         let mut kept = Vec::with_capacity(changes.len());
@@ -109,6 +119,14 @@ mod tests {
         let r = Restoration::apply("né Chilly Conflict ère", vec![change(3, 9, "Cold"), change(10, 18, "War")]);
         assert_eq!(r.text, "né Cold War ère");
         assert_eq!(r.changes.len(), 2);
+    }
+
+    #[test]
+    fn apply_handles_insertions_and_adjacent_changes() {
+        let r = Restoration::apply("ab cd", vec![change(2, 2, " x"), change(3, 5, "CD"), change(5, 5, "!")]);
+        assert_eq!(r.text, "ab x CD!");
+        let r = Restoration::apply("héllo wörld", vec![change(0, 5, "hi"), change(5, 6, "_")]);
+        assert_eq!(r.text, "hi_wörld");
     }
 
     #[test]

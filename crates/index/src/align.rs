@@ -90,11 +90,12 @@ impl Alignment {
     }
 
     /// Score: the share of suspect words matched verbatim in aligned
-    /// sentences, nudged by how much of the source is used (so a source is
-    /// preferred to a longer document that merely contains it).
+    /// sentences, nudged by the share of the source's words they match (so
+    /// a source is preferred to a longer document that merely contains it,
+    /// and to a near-duplicate with words the suspect lacks).
     pub fn score(&self) -> f64 {
         let recall = ratio(self.matched, self.suspect_words);
-        let precision = ratio(self.source_covered, self.source_words);
+        let precision = ratio(self.matched, self.source_words);
         recall * (0.9 + 0.1 * precision)
     }
 }
@@ -157,7 +158,11 @@ fn anchors(suspect: &Text, source: &Text) -> Vec<(usize, usize)> {
         .words()
         .iter()
         .enumerate()
-        .map(|(i, w)| ids.get(w.norm.as_str()).copied().unwrap_or(u32::MAX - i as u32))
+        .map(|(i, w)| {
+            ids.get(w.norm.as_str())
+                .copied()
+                .unwrap_or(u32::MAX - i as u32)
+        })
         .collect();
     if b.is_empty() {
         return Vec::new();
@@ -189,7 +194,9 @@ fn chars(t: &Text, words: Range<usize>) -> Range<usize> {
 }
 
 fn slice(s: &str, r: &Range<usize>) -> String {
-    unspin_core::text::slice_chars(s, r.clone()).unwrap_or_default().to_string()
+    unspin_core::text::slice_chars(s, r.clone())
+        .unwrap_or_default()
+        .to_string()
 }
 
 /// Character position where a word gap "after word `i`" starts: the end of
@@ -237,7 +244,10 @@ pub fn align_texts(st: &Text, ot: &Text) -> Alignment {
         if k == 0 {
             continue;
         }
-        let content = sent.iter().filter(|(i, _)| !is_function_word(&st.words()[*i].norm)).count();
+        let content = sent
+            .iter()
+            .filter(|(i, _)| !is_function_word(&st.words()[*i].norm))
+            .count();
         let (j_first, j_last) = (sent[0].1, sent[k - 1].1);
         let spread = j_last - j_first + 1;
         let dense = k * 10 >= len * 4 && k >= len.min(2) && content >= 1;
@@ -256,7 +266,9 @@ pub fn align_texts(st: &Text, ot: &Text) -> Alignment {
             let (si, sj) = prev.map_or((r.start, src_from), |(i, j)| (i + 1, j + 1));
             let (qi, qj) = sent.get(w).copied().unwrap_or((r.end, src_to));
             let (gi, gj) = (si..qi, sj..qj.max(sj));
-            if gi.is_empty() && gj.is_empty() {
+            // source words beyond the suspect's first or last anchor with
+            // nothing in their place are a shorter copy, not a drop
+            if gi.is_empty() && (gj.is_empty() || w == 0 || w == k) {
                 continue;
             }
             if gi.len() > MAX_GAP_WORDS || gj.len() > MAX_GAP_WORDS {
@@ -290,7 +302,10 @@ pub fn align_texts(st: &Text, ot: &Text) -> Alignment {
                             (at..at, end_of(ot, prev_o, 0)..o_last)
                         }
                         None => {
-                            let at = st.words().get(gi.end).map_or(suspect.chars().count(), |w| w.chars.start);
+                            let at = st
+                                .words()
+                                .get(gi.end)
+                                .map_or(suspect.chars().count(), |w| w.chars.start);
                             let o_start = ot.words()[gj.start].chars.start;
                             let o_end = ot.words().get(gj.end).map_or(o_last, |w| w.chars.start);
                             (at..at, o_start..o_end)
@@ -333,13 +348,20 @@ mod tests {
     fn subs(a: &Alignment) -> Vec<(String, String)> {
         a.pairs
             .iter()
-            .flat_map(|p| p.substitutions.iter().map(|s| (s.text.clone(), s.original.clone())))
+            .flat_map(|p| {
+                p.substitutions
+                    .iter()
+                    .map(|s| (s.text.clone(), s.original.clone()))
+            })
             .collect()
     }
 
     #[test]
     fn lcs_finds_the_common_words() {
-        assert_eq!(lcs(&[1, 2, 3, 4], &[1, 5, 3, 4]), vec![(0, 0), (2, 2), (3, 3)]);
+        assert_eq!(
+            lcs(&[1, 2, 3, 4], &[1, 5, 3, 4]),
+            vec![(0, 0), (2, 2), (3, 3)]
+        );
         assert!(lcs(&[], &[1]).is_empty());
     }
 
@@ -352,7 +374,10 @@ mod tests {
         assert_eq!(
             subs(&a),
             [
-                ("Chilly Conflict period".to_string(), "Cold War era".to_string()),
+                (
+                    "Chilly Conflict period".to_string(),
+                    "Cold War era".to_string()
+                ),
                 ("navy".into(), "military".into()),
                 ("workout routines".into(), "exercises".into()),
                 ("discipline".into(), "field".into()),
@@ -360,8 +385,14 @@ mod tests {
         );
         for p in &a.pairs {
             for s in &p.substitutions {
-                assert_eq!(unspin_core::text::slice_chars(sus, s.start..s.end), Some(s.text.as_str()));
-                assert_eq!(unspin_core::text::slice_chars(src, s.source_start..s.source_end), Some(s.original.as_str()));
+                assert_eq!(
+                    unspin_core::text::slice_chars(sus, s.start..s.end),
+                    Some(s.text.as_str())
+                );
+                assert_eq!(
+                    unspin_core::text::slice_chars(src, s.source_start..s.source_end),
+                    Some(s.original.as_str())
+                );
             }
         }
         assert!((a.coverage() - 1.0).abs() < 1e-9);
@@ -374,7 +405,18 @@ mod tests {
         let a = align(sus, src);
         let s = subs(&a);
         assert!(s.contains(&(" once".to_string(), String::new())), "{s:?}");
-        assert!(s.contains(&(String::new(), " quickly".to_string())), "{s:?}");
+        assert!(
+            s.contains(&(String::new(), " quickly".to_string())),
+            "{s:?}"
+        );
+    }
+
+    #[test]
+    fn a_shorter_copy_is_not_padded_with_the_source() {
+        let src = "Officials said the drills would continue until March, and beyond.";
+        let sus = "Officials stated the drills would continue until March.";
+        let a = align(sus, src);
+        assert_eq!(subs(&a), [("stated".to_string(), "said".to_string())]);
     }
 
     #[test]
@@ -388,7 +430,8 @@ mod tests {
 
     #[test]
     fn patchwork_sentences_are_claimed_by_their_source() {
-        let a_src = "The minister said the budget would rise next year. Schools will get more money.";
+        let a_src =
+            "The minister said the budget would rise next year. Schools will get more money.";
         let b_src = "Heavy rain flooded the valley overnight. Roads were closed by the police.";
         let sus = "The minister stated the finances would increase next year. Heavy rain inundated the valley overnight.";
         let a = align(sus, a_src);

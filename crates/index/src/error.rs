@@ -13,7 +13,9 @@ pub enum Error {
         path: PathBuf,
     },
     /// `create` on a directory that already holds something.
-    #[error("{path} is not empty: pass --append to add to an existing index, or choose a new directory")]
+    #[error(
+        "{path} is not empty: pass --append to add to an existing index, or choose a new directory"
+    )]
     AlreadyExists {
         /// the directory
         path: PathBuf,

@@ -18,6 +18,8 @@
 //! indexing threads, through [`FeatureTokenizer`]) and at query time, so
 //! both sides always agree.
 
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
 use rust_stemmers::{Algorithm, Stemmer};
@@ -33,18 +35,138 @@ pub const TOKENIZER_NAME: &str = "unspin_features_v1";
 /// English function words: the words a thesaurus spinner mostly leaves
 /// alone. Sorted, so membership is a binary search.
 const FUNCTION_WORDS: &[&str] = &[
-    "a", "about", "above", "after", "again", "against", "all", "am", "an", "and", "any", "are",
-    "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but",
-    "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "few", "for",
-    "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers", "herself",
-    "him", "himself", "his", "how", "i", "if", "in", "into", "is", "it", "its", "itself", "just",
-    "may", "me", "might", "more", "most", "must", "my", "myself", "no", "nor", "not", "now", "of",
-    "off", "on", "once", "only", "or", "other", "our", "ours", "ourselves", "out", "over", "own",
-    "same", "shall", "she", "should", "so", "some", "such", "than", "that", "the", "their",
-    "theirs", "them", "themselves", "then", "there", "these", "they", "this", "those", "through",
-    "to", "too", "under", "until", "up", "upon", "very", "was", "we", "were", "what", "when",
-    "where", "which", "while", "who", "whom", "whose", "why", "will", "with", "would", "you",
-    "your", "yours", "yourself", "yourselves",
+    "a",
+    "about",
+    "above",
+    "after",
+    "again",
+    "against",
+    "all",
+    "am",
+    "an",
+    "and",
+    "any",
+    "are",
+    "as",
+    "at",
+    "be",
+    "because",
+    "been",
+    "before",
+    "being",
+    "below",
+    "between",
+    "both",
+    "but",
+    "by",
+    "can",
+    "could",
+    "did",
+    "do",
+    "does",
+    "doing",
+    "down",
+    "during",
+    "each",
+    "few",
+    "for",
+    "from",
+    "further",
+    "had",
+    "has",
+    "have",
+    "having",
+    "he",
+    "her",
+    "here",
+    "hers",
+    "herself",
+    "him",
+    "himself",
+    "his",
+    "how",
+    "i",
+    "if",
+    "in",
+    "into",
+    "is",
+    "it",
+    "its",
+    "itself",
+    "just",
+    "may",
+    "me",
+    "might",
+    "more",
+    "most",
+    "must",
+    "my",
+    "myself",
+    "no",
+    "nor",
+    "not",
+    "now",
+    "of",
+    "off",
+    "on",
+    "once",
+    "only",
+    "or",
+    "other",
+    "our",
+    "ours",
+    "ourselves",
+    "out",
+    "over",
+    "own",
+    "same",
+    "shall",
+    "she",
+    "should",
+    "so",
+    "some",
+    "such",
+    "than",
+    "that",
+    "the",
+    "their",
+    "theirs",
+    "them",
+    "themselves",
+    "then",
+    "there",
+    "these",
+    "they",
+    "this",
+    "those",
+    "through",
+    "to",
+    "too",
+    "under",
+    "until",
+    "up",
+    "upon",
+    "very",
+    "was",
+    "we",
+    "were",
+    "what",
+    "when",
+    "where",
+    "which",
+    "while",
+    "who",
+    "whom",
+    "whose",
+    "why",
+    "will",
+    "with",
+    "would",
+    "you",
+    "your",
+    "yours",
+    "yourself",
+    "yourselves",
 ];
 
 /// True when `norm` (a lower-cased word) is a function word.
@@ -57,9 +179,72 @@ fn stemmer() -> &'static Stemmer {
     STEMMER.get_or_init(|| Stemmer::create(Algorithm::English))
 }
 
+thread_local! {
+    /// Stems of words seen lately by this thread: word frequencies are
+    /// Zipfian, so most words are stemmed once (a third of build time
+    /// otherwise goes to the stemmer).
+    static STEMS: std::cell::RefCell<HashMap<String, String, BuildHasherDefault<Fnv>>> = Default::default();
+}
+
+/// FNV-1a as a `Hasher`, for the stem cache (short keys; SipHash is slower).
+#[derive(Default)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+/// Entries the per-thread stem cache may hold before it is cleared.
+const STEM_CACHE_MAX: usize = 1 << 17;
+
 /// The stem of a lower-cased word.
 pub fn stem(norm: &str) -> String {
-    stemmer().stem(norm).into_owned()
+    STEMS.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if let Some(s) = cache.get(norm) {
+            return s.clone();
+        }
+        let s = stemmer().stem(norm).into_owned();
+        if cache.len() >= STEM_CACHE_MAX {
+            cache.clear();
+        }
+        cache.insert(norm.to_string(), s.clone());
+        s
+    })
+}
+
+/// Bits of an immutable n-gram's hash kept in its term: 20 bits keep the
+/// term dictionary small (a million terms at most, 4 characters each; a
+/// large dictionary made builds slow) at the price of
+/// collisions, which the alignment that verifies every candidate absorbs.
+const GRAM_BITS: u32 = 20;
+
+/// `#` and the low [`GRAM_BITS`] of `h` in a 64-letter alphabet.
+fn gram_term(h: u64) -> String {
+    const DIGITS: &[u8; 64] = b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_+";
+    let mut v = h & ((1 << GRAM_BITS) - 1);
+    let mut out = String::with_capacity(6);
+    out.push('#');
+    for _ in 0..GRAM_BITS.div_ceil(6) {
+        out.push(DIGITS[(v & 63) as usize] as char);
+        v >>= 6;
+    }
+    out
 }
 
 /// FNV-1a, 64 bits: stable across builds and platforms (the index stores
@@ -89,7 +274,8 @@ fn is_immutable(norm: &str, case: Case, sentence_start: bool) -> bool {
 
 /// The index terms of `text`, in text order (duplicates kept: the index
 /// counts term frequencies). Stems are written as they are; immutable
-/// n-grams as `#` and 16 hex digits, which no stem can look like.
+/// n-grams as `#` and four characters of their hash, which no stem can look
+/// like (a word never contains `#`).
 pub fn features(text: &str) -> Vec<String> {
     let t = Text::new(text);
     let mut out = Vec::with_capacity(t.words().len() * 2);
@@ -104,7 +290,7 @@ pub fn features(text: &str) -> Vec<String> {
     }
     if skeleton.len() >= IMMUTABLE_N {
         for g in skeleton.windows(IMMUTABLE_N) {
-            out.push(format!("#{:016x}", fnv1a(g)));
+            out.push(gram_term(fnv1a(g)));
         }
     }
     out
@@ -167,7 +353,12 @@ mod tests {
     fn content_swaps_keep_the_immutable_grams() {
         let original = "The army of the United States said on Monday that it was in 3 cities.";
         let spun = "The navy of the United States stated on Monday that it was in 3 towns.";
-        let grams = |s: &str| -> Vec<String> { features(s).into_iter().filter(|f| f.starts_with('#')).collect() };
+        let grams = |s: &str| -> Vec<String> {
+            features(s)
+                .into_iter()
+                .filter(|f| f.starts_with('#'))
+                .collect()
+        };
         assert!(!grams(original).is_empty());
         assert_eq!(grams(original), grams(spun));
         let other = "A cat sat on the mat while it rained in Paris for 2 days.";

@@ -62,7 +62,9 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
-use tantivy::schema::{Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value, STORED, STRING};
+use tantivy::schema::{
+    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value, STORED, STRING,
+};
 use tantivy::{IndexReader, ReloadPolicy, TantivyDocument, Term};
 
 pub use align::{SentencePair, Substitution};
@@ -77,6 +79,10 @@ pub const MARKER_FILE: &str = "unspin-index.json";
 
 /// At most this many of a suspect's rarest features form the query.
 const MAX_QUERY_TERMS: usize = 96;
+
+/// Candidates scoring below this share of the best candidate's retrieval
+/// score are not verified.
+const MIN_SCORE_SHARE: f32 = 0.2;
 
 /// Candidates retrieved for verification, at least.
 const MIN_CANDIDATES: usize = 24;
@@ -164,7 +170,9 @@ impl Index {
         if dir.exists() {
             let mut entries = std::fs::read_dir(dir).map_err(io_err(dir))?;
             if entries.next().is_some() {
-                return Err(Error::AlreadyExists { path: dir.to_path_buf() });
+                return Err(Error::AlreadyExists {
+                    path: dir.to_path_buf(),
+                });
             }
         } else {
             std::fs::create_dir_all(dir).map_err(io_err(dir))?;
@@ -193,7 +201,9 @@ impl Index {
 
     fn open_unguarded(dir: &Path) -> Result<Index> {
         if !dir.is_dir() {
-            return Err(Error::NotFound { path: dir.to_path_buf() });
+            return Err(Error::NotFound {
+                path: dir.to_path_buf(),
+            });
         }
         let marker_path = dir.join(MARKER_FILE);
         let not_index = |reason: &str| Error::NotAnIndex {
@@ -208,7 +218,9 @@ impl Index {
             Ok(b) => b,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 return Err(if dir.join("meta.json").exists() {
-                    not_index("it is a tantivy index made by another program (no unspin-index.json)")
+                    not_index(
+                        "it is a tantivy index made by another program (no unspin-index.json)",
+                    )
                 } else {
                     not_index("no unspin-index.json marker")
                 });
@@ -218,7 +230,10 @@ impl Index {
         let marker: Marker = serde_json::from_slice(&body)
             .map_err(|e| corrupt(format!("{MARKER_FILE} is not a valid marker ({e})")))?;
         if marker.format != "unspin-index" {
-            return Err(not_index(&format!("{MARKER_FILE} names format {:?}", marker.format)));
+            return Err(not_index(&format!(
+                "{MARKER_FILE} names format {:?}",
+                marker.format
+            )));
         }
         if marker.version != FORMAT_VERSION {
             return Err(Error::IncompatibleVersion {
@@ -228,18 +243,25 @@ impl Index {
             });
         }
         if !dir.join("meta.json").exists() {
-            return Err(corrupt("tantivy's meta.json is missing (an interrupted create?)".into()));
+            return Err(corrupt(
+                "tantivy's meta.json is missing (an interrupted create?)".into(),
+            ));
         }
         let inner = tantivy::Index::open_in_dir(dir).map_err(|e| corrupt(e.to_string()))?;
         let (want, _) = schema();
         let have = inner.schema();
-        let fields = match (have.get_field("id"), have.get_field("text"), have.get_field("feat")) {
+        let fields = match (
+            have.get_field("id"),
+            have.get_field("text"),
+            have.get_field("feat"),
+        ) {
             (Ok(id), Ok(text), Ok(feat)) if have == want => Fields { id, text, feat },
             _ => return Err(corrupt("its schema is not the one unspin writes".into())),
         };
-        inner
-            .tokenizers()
-            .register(features::TOKENIZER_NAME, tantivy::tokenizer::TextAnalyzer::from(features::FeatureTokenizer));
+        inner.tokenizers().register(
+            features::TOKENIZER_NAME,
+            tantivy::tokenizer::TextAnalyzer::from(features::FeatureTokenizer),
+        );
         let reader = inner
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
@@ -276,12 +298,18 @@ impl Index {
 
     fn get_unguarded(&self, id: &str) -> Result<Option<String>> {
         let searcher = self.reader.searcher();
-        let q = TermQuery::new(Term::from_field_text(self.fields.id, id), IndexRecordOption::Basic);
+        let q = TermQuery::new(
+            Term::from_field_text(self.fields.id, id),
+            IndexRecordOption::Basic,
+        );
         let top = searcher.search(&q, &TopDocs::with_limit(1))?;
         match top.first() {
             Some((_, addr)) => {
                 let doc: TantivyDocument = searcher.doc(*addr)?;
-                Ok(doc.get_first(self.fields.text).and_then(|v| v.as_str()).map(str::to_string))
+                Ok(doc
+                    .get_first(self.fields.text)
+                    .and_then(|v| v.as_str())
+                    .map(str::to_string))
             }
             None => Ok(None),
         }
@@ -290,11 +318,18 @@ impl Index {
     /// A writer that appends to this index. Only one writer may exist at a
     /// time across processes ([`Error::Locked`] otherwise).
     pub fn writer(&self) -> Result<IndexWriter> {
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4);
-        let w = match self.inner.writer_with_num_threads(threads, (64 << 20) * threads) {
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .clamp(1, 4);
+        let w = match self
+            .inner
+            .writer_with_num_threads(threads, (128 << 20) * threads)
+        {
             Ok(w) => w,
             Err(tantivy::TantivyError::LockFailure(..)) => {
-                return Err(Error::Locked { path: self.path.clone() })
+                return Err(Error::Locked {
+                    path: self.path.clone(),
+                })
             }
             Err(e) => return Err(e.into()),
         };
@@ -338,16 +373,30 @@ impl Index {
         terms.truncate(MAX_QUERY_TERMS);
         let clauses: Vec<(Occur, Box<dyn Query>)> = terms
             .into_iter()
-            .map(|(_, t)| (Occur::Should, Box::new(TermQuery::new(t, IndexRecordOption::WithFreqs)) as Box<dyn Query>))
+            .map(|(_, t)| {
+                (
+                    Occur::Should,
+                    Box::new(TermQuery::new(t, IndexRecordOption::WithFreqs)) as Box<dyn Query>,
+                )
+            })
             .collect();
         let query = BooleanQuery::new(clauses);
         let top = searcher.search(&query, &TopDocs::with_limit(MIN_CANDIDATES.max(2 * k)))?;
         let suspect = unspin_core::text::Text::new(text);
         let mut matches = Vec::new();
-        for (_, addr) in top {
+        // candidates far below the best retrieval score cannot explain much
+        // of the suspect: skip their (costlier) alignment
+        let floor = top.first().map_or(0.0, |(s, _)| s * MIN_SCORE_SHARE);
+        for (_, addr) in top.into_iter().filter(|(s, _)| *s >= floor) {
             let doc: TantivyDocument = searcher.doc(addr)?;
-            let id = doc.get_first(self.fields.id).and_then(|v| v.as_str()).unwrap_or_default();
-            let src = doc.get_first(self.fields.text).and_then(|v| v.as_str()).unwrap_or_default();
+            let id = doc
+                .get_first(self.fields.id)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default();
+            let src = doc
+                .get_first(self.fields.text)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default();
             let a = align::align_texts(&suspect, &unspin_core::text::Text::new(src));
             if a.pairs.is_empty() {
                 continue;
@@ -359,7 +408,11 @@ impl Index {
                 alignment: a.pairs,
             });
         }
-        matches.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.doc_id.cmp(&b.doc_id)));
+        matches.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then_with(|| a.doc_id.cmp(&b.doc_id))
+        });
         matches.truncate(k);
         Ok(matches)
     }
@@ -373,7 +426,9 @@ fn guard<T>(path: &Path, f: impl FnOnce() -> Result<T>) -> Result<T> {
         reason,
     };
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
-        Ok(Err(Error::Tantivy(e @ tantivy::TantivyError::DataCorruption(_)))) => Err(corrupt(e.to_string())),
+        Ok(Err(Error::Tantivy(e @ tantivy::TantivyError::DataCorruption(_)))) => {
+            Err(corrupt(e.to_string()))
+        }
         Ok(r) => r,
         Err(panic) => {
             let msg = panic
@@ -381,7 +436,9 @@ fn guard<T>(path: &Path, f: impl FnOnce() -> Result<T>) -> Result<T> {
                 .map(|s| s.to_string())
                 .or_else(|| panic.downcast_ref::<String>().cloned())
                 .unwrap_or_default();
-            Err(corrupt(format!("the index library failed to read it ({msg})")))
+            Err(corrupt(format!(
+                "the index library failed to read it ({msg})"
+            )))
         }
     }
 }
@@ -401,7 +458,9 @@ pub struct IndexWriter {
 
 impl std::fmt::Debug for IndexWriter {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("IndexWriter").field("pending", &self.pending).finish()
+        f.debug_struct("IndexWriter")
+            .field("pending", &self.pending)
+            .finish()
     }
 }
 
@@ -426,10 +485,10 @@ impl IndexWriter {
         } else {
             self.seen.insert(id.to_string());
             self.existing.num_docs() > 0
-                && self
-                    .existing
-                    .search(&TermQuery::new(id_term.clone(), IndexRecordOption::Basic), &Count)?
-                    > 0
+                && self.existing.search(
+                    &TermQuery::new(id_term.clone(), IndexRecordOption::Basic),
+                    &Count,
+                )? > 0
         };
         if replaced {
             self.inner.delete_term(id_term);
@@ -440,7 +499,11 @@ impl IndexWriter {
         doc.add_text(self.fields.feat, text);
         self.inner.add_document(doc)?;
         self.pending += 1;
-        Ok(if replaced { Added::Replaced } else { Added::New })
+        Ok(if replaced {
+            Added::Replaced
+        } else {
+            Added::New
+        })
     }
 
     /// Documents added since the last commit.

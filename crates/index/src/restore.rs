@@ -16,7 +16,11 @@ const MAX_SOURCES: usize = 8;
 /// source that aligns them, so a patchwork is restored from each of its
 /// sources. Outside the aligned sentences the model's restoration is kept
 /// (its changes tagged `"model"` unless the engine tagged them already).
-pub fn restore_by_reference(index: &Index, unspinner: &Unspinner, text: &str) -> Result<Restoration> {
+pub fn restore_by_reference(
+    index: &Index,
+    unspinner: &Unspinner,
+    text: &str,
+) -> Result<Restoration> {
     let matches = index.trace(text, MAX_SOURCES)?;
     // aligned sentence ranges, claimed by the best source first
     let mut claimed: Vec<(usize, usize)> = Vec::new();
@@ -44,7 +48,10 @@ pub fn restore_by_reference(index: &Index, unspinner: &Unspinner, text: &str) ->
     }
     let model = unspinner.restore(text);
     for mut c in model.changes {
-        if claimed.iter().any(|&(s, e)| c.start < e && s < c.end.max(c.start + 1)) {
+        if claimed
+            .iter()
+            .any(|&(s, e)| c.start < e && s < c.end.max(c.start + 1))
+        {
             continue;
         }
         if c.source.is_none() {

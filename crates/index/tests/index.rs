@@ -58,7 +58,11 @@ fn trace_finds_the_source_of_a_spun_copy_and_lists_substitutions() {
     let subs: Vec<(&str, &str)> = m[0]
         .alignment
         .iter()
-        .flat_map(|p| p.substitutions.iter().map(|s| (s.text.as_str(), s.original.as_str())))
+        .flat_map(|p| {
+            p.substitutions
+                .iter()
+                .map(|s| (s.text.as_str(), s.original.as_str()))
+        })
         .collect();
     for want in [
         ("navy", "military"),
@@ -72,12 +76,21 @@ fn trace_finds_the_source_of_a_spun_copy_and_lists_substitutions() {
     let src = index.get("army").unwrap().unwrap();
     for p in &m[0].alignment {
         for s in &p.substitutions {
-            assert_eq!(unspin_core::text::slice_chars(SPUN_ARMY, s.start..s.end), Some(s.text.as_str()));
-            assert_eq!(unspin_core::text::slice_chars(&src, s.source_start..s.source_end), Some(s.original.as_str()));
+            assert_eq!(
+                unspin_core::text::slice_chars(SPUN_ARMY, s.start..s.end),
+                Some(s.text.as_str())
+            );
+            assert_eq!(
+                unspin_core::text::slice_chars(&src, s.source_start..s.source_end),
+                Some(s.original.as_str())
+            );
         }
     }
     // unrelated text finds nothing
-    assert!(index.trace("Completely unrelated words about cooking pasta tonight.", 3).unwrap().is_empty());
+    assert!(index
+        .trace("Completely unrelated words about cooking pasta tonight.", 3)
+        .unwrap()
+        .is_empty());
     assert!(index.trace("", 3).unwrap().is_empty());
 }
 
@@ -90,9 +103,17 @@ fn a_patchwork_names_each_source_with_the_part_it_covers() {
                    The river reached its highest degree since 1998, the agency reported.";
     let m = index.trace(suspect, 5).unwrap();
     let ids: Vec<&str> = m.iter().map(|m| m.doc_id.as_str()).collect();
-    assert!(ids.starts_with(&["budget", "flood"]) || ids.starts_with(&["flood", "budget"]), "{ids:?}");
+    assert!(
+        ids.starts_with(&["budget", "flood"]) || ids.starts_with(&["flood", "budget"]),
+        "{ids:?}"
+    );
     for x in &m[..2] {
-        assert!(x.coverage > 0.3 && x.coverage < 0.7, "{}: {}", x.doc_id, x.coverage);
+        assert!(
+            x.coverage > 0.3 && x.coverage < 0.7,
+            "{}: {}",
+            x.doc_id,
+            x.coverage
+        );
         assert_eq!(x.alignment.len(), 2);
     }
     let b = m.iter().find(|x| x.doc_id == "budget").unwrap();
@@ -110,14 +131,21 @@ fn restoration_by_reference_is_exact_where_the_text_aligns() {
     assert!(!r.changes.is_empty());
     for c in &r.changes {
         assert_eq!(c.source.as_deref(), Some("reference"));
-        assert_eq!(unspin_core::text::slice_chars(SPUN_ARMY, c.start..c.end), Some(c.from.as_str()));
+        assert_eq!(
+            unspin_core::text::slice_chars(SPUN_ARMY, c.start..c.end),
+            Some(c.from.as_str())
+        );
     }
     // text outside any source is left to the model, tagged so
-    let mixed = format!("{SPUN_ARMY} Nobody expected the parade to be cancelled because of the weather.");
+    let mixed =
+        format!("{SPUN_ARMY} Nobody expected the parade to be cancelled because of the weather.");
     let r = restore_by_reference(&index, &unspinner, &mixed).unwrap();
     assert!(r.text.starts_with(SOURCES[0].1), "{}", r.text);
     let tail = SPUN_ARMY.chars().count();
-    assert!(r.changes.iter().all(|c| (c.start < tail) == (c.source.as_deref() == Some("reference"))));
+    assert!(r
+        .changes
+        .iter()
+        .all(|c| (c.start < tail) == (c.source.as_deref() == Some("reference"))));
 }
 
 #[test]
@@ -132,7 +160,10 @@ fn the_last_document_with_an_id_wins() {
     w.finish().unwrap();
     index.reload().unwrap();
     assert_eq!(index.num_docs(), 2);
-    assert_eq!(index.get("a").unwrap().as_deref(), Some("second version of a"));
+    assert_eq!(
+        index.get("a").unwrap().as_deref(),
+        Some("second version of a")
+    );
     drop(index);
     // across an append, too
     let index = Index::open(&dir).unwrap();
@@ -142,7 +173,10 @@ fn the_last_document_with_an_id_wins() {
     w.finish().unwrap();
     index.reload().unwrap();
     assert_eq!(index.num_docs(), 3);
-    assert_eq!(index.get("b").unwrap().as_deref(), Some("document b, revised"));
+    assert_eq!(
+        index.get("b").unwrap().as_deref(),
+        Some("document b, revised")
+    );
     assert_eq!(index.get("zzz").unwrap(), None);
 }
 
@@ -151,7 +185,10 @@ fn empty_documents_and_ids_are_refused() {
     let tmp = tempfile::tempdir().unwrap();
     let index = Index::create(&tmp.path().join("idx")).unwrap();
     let mut w = index.writer().unwrap();
-    assert!(matches!(w.add("a", "  \n ... "), Err(Error::BadDocument { .. })));
+    assert!(matches!(
+        w.add("a", "  \n ... "),
+        Err(Error::BadDocument { .. })
+    ));
     assert!(matches!(w.add("", "text"), Err(Error::BadDocument { .. })));
     w.finish().unwrap();
 }
@@ -169,7 +206,10 @@ fn bad_index_directories_get_clear_errors() {
     std::fs::write(junk.join("notes.txt"), "hello").unwrap();
     let e = err(&junk);
     assert!(matches!(e, Error::NotAnIndex { .. }), "{e}");
-    assert!(matches!(Index::create(&junk), Err(Error::AlreadyExists { .. })));
+    assert!(matches!(
+        Index::create(&junk),
+        Err(Error::AlreadyExists { .. })
+    ));
 
     // a tantivy index made by someone else
     let foreign = t.join("foreign");
@@ -184,10 +224,15 @@ fn bad_index_directories_get_clear_errors() {
     let old = t.join("old");
     build(&old, &SOURCES[..1]);
     let marker = old.join(unspin_index::MARKER_FILE);
-    let body = std::fs::read_to_string(&marker).unwrap().replace("\"version\": 1", "\"version\": 99");
+    let body = std::fs::read_to_string(&marker)
+        .unwrap()
+        .replace("\"version\": 1", "\"version\": 99");
     std::fs::write(&marker, body).unwrap();
     let e = err(&old);
-    assert!(matches!(e, Error::IncompatibleVersion { found: 99, .. }), "{e}");
+    assert!(
+        matches!(e, Error::IncompatibleVersion { found: 99, .. }),
+        "{e}"
+    );
     assert!(e.to_string().contains("rebuild"), "{e}");
 
     // damaged files
@@ -253,7 +298,11 @@ fn readers_see_whole_commits_while_a_writer_appends() {
     for b in 0..BATCHES {
         for i in 0..BATCH {
             let n = b * BATCH + i;
-            w.add(&format!("doc-{n}"), &format!("Document number {n} says something about topic {}.", n % 7)).unwrap();
+            w.add(
+                &format!("doc-{n}"),
+                &format!("Document number {n} says something about topic {}.", n % 7),
+            )
+            .unwrap();
         }
         w.commit().unwrap();
     }
@@ -273,8 +322,15 @@ fn crash_child() {
     let index = Index::create(Path::new(&dir)).unwrap();
     let mut w = index.writer().unwrap();
     for n in 0..200_000usize {
-        w.add(&format!("doc-{n}"), &format!("Crash test document {n}: the {} of {} rose by {n}%.", n % 13, n % 17))
-            .unwrap();
+        w.add(
+            &format!("doc-{n}"),
+            &format!(
+                "Crash test document {n}: the {} of {} rose by {n}%.",
+                n % 13,
+                n % 17
+            ),
+        )
+        .unwrap();
         if (n + 1) % 100 == 0 {
             w.commit().unwrap();
             println!("committed {}", n + 1);
@@ -287,7 +343,13 @@ fn a_build_killed_with_sigkill_keeps_every_committed_document() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("idx");
     let mut child = Command::new(std::env::current_exe().unwrap())
-        .args(["crash_child", "--exact", "--ignored", "--nocapture", "--test-threads=1"])
+        .args([
+            "crash_child",
+            "--exact",
+            "--ignored",
+            "--nocapture",
+            "--test-threads=1",
+        ])
         .env("UNSPIN_CRASH_DIR", &dir)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -308,9 +370,15 @@ fn a_build_killed_with_sigkill_keeps_every_committed_document() {
     assert!(committed >= 500, "the child never committed");
     let index = Index::open(&dir).unwrap();
     let n = index.num_docs() as usize;
-    assert!(n >= committed, "{n} documents after the kill, {committed} were committed");
+    assert!(
+        n >= committed,
+        "{n} documents after the kill, {committed} were committed"
+    );
     for i in [0, committed / 2, committed - 1] {
-        assert!(index.get(&format!("doc-{i}")).unwrap().is_some(), "doc-{i} lost");
+        assert!(
+            index.get(&format!("doc-{i}")).unwrap().is_some(),
+            "doc-{i} lost"
+        );
     }
     // the killed writer's lock is gone: the index can be extended
     let mut w = index.writer().unwrap();
@@ -324,7 +392,8 @@ fn a_build_killed_with_sigkill_keeps_every_committed_document() {
 /// are all traced to their source, and restored exactly.
 #[test]
 fn bbc_spun_copies_are_traced_and_restored() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/news-bbc/bbc_dev.jsonl");
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/news-bbc/bbc_dev.jsonl");
     let Ok(body) = std::fs::read_to_string(&path) else {
         eprintln!("skipped: {} not found", path.display());
         return;
@@ -334,7 +403,10 @@ fn bbc_spun_copies_are_traced_and_restored() {
         .take(300)
         .map(|l| {
             let v: serde_json::Value = serde_json::from_str(l).unwrap();
-            (v["id"].as_str().unwrap().to_string(), v["text"].as_str().unwrap().to_string())
+            (
+                v["id"].as_str().unwrap().to_string(),
+                v["text"].as_str().unwrap().to_string(),
+            )
         })
         .collect();
     let tmp = tempfile::tempdir().unwrap();

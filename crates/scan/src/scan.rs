@@ -31,8 +31,9 @@ use crate::resume::ResumePoint;
 
 /// Adds fields to each output record (e.g. trace matches from an index).
 pub trait Annotator: Send + Sync {
-    /// Adds fields for `record` to `out`.
-    fn annotate(&self, record: &Record, out: &mut Map<String, Value>);
+    /// Adds fields for `record` to `out`. An error makes the record a bad
+    /// record (reported, skipped, counted) with the error as the reason.
+    fn annotate(&self, record: &Record, out: &mut Map<String, Value>) -> Result<(), String>;
 }
 
 /// Where in its file a bad record was.
@@ -343,7 +344,7 @@ impl Scanner {
             obj.insert("changes".into(), changes);
         }
         for a in &self.annotators {
-            a.annotate(record, &mut obj);
+            a.annotate(record, &mut obj)?;
         }
         Ok(obj)
     }
@@ -561,7 +562,8 @@ impl Scanner {
             seq: 0,
             to_skip: resume.map_or(0, |r| r.records),
             skipped: 0,
-            last_skipped_id: None,
+            expected_last_id: resume.and_then(|r| r.last_id.clone()),
+            fatal: None,
             stopped: false,
         };
         for input in inputs {
@@ -571,19 +573,14 @@ impl Scanner {
             self.read_one(input, &raw_read, &mut batcher);
         }
         batcher.flush();
+        if let Some(e) = batcher.fatal.take() {
+            return Err(e);
+        }
         if let Some(r) = resume {
             if batcher.skipped < r.records {
                 return Err(Error::ResumeMismatch(format!(
                     "the output already holds {} records but the inputs have only {} good records",
                     r.records, batcher.skipped
-                )));
-            }
-            if r.records > 0 && batcher.last_skipped_id.as_ref() != r.last_id.as_ref() {
-                return Err(Error::ResumeMismatch(format!(
-                    "the output's last record has id {} but input record {} has id {}: are these the same inputs?",
-                    r.last_id.as_ref().map_or("none".into(), Value::to_string),
-                    r.records,
-                    batcher.last_skipped_id.as_ref().map_or("none".into(), Value::to_string),
                 )));
             }
         }
@@ -707,21 +704,34 @@ struct Batcher<'a> {
     seq: u64,
     to_skip: usize,
     skipped: usize,
-    last_skipped_id: Option<Value>,
+    expected_last_id: Option<Value>,
+    fatal: Option<Error>,
     stopped: bool,
 }
 
 impl Batcher<'_> {
+    /// Counts one good record towards the resume skip. The moment the skip
+    /// is complete, the record's id must be the last id in the output: the
+    /// check comes before anything new is written.
+    fn skip(&mut self, id: Value) {
+        self.skipped += 1;
+        if self.skipped == self.to_skip && self.expected_last_id.as_ref() != Some(&id) {
+            self.fatal = Some(Error::ResumeMismatch(format!(
+                "the output's last record has id {} but input record {} has id {}: are these the same inputs?",
+                self.expected_last_id.as_ref().map_or("none".into(), Value::to_string),
+                self.to_skip,
+                id
+            )));
+            self.stopped = true;
+        }
+    }
+
     fn push_line(&mut self, file: &Arc<str>, lineno: usize, bytes: Vec<u8>) {
         if self.skipped < self.to_skip {
             // Resuming: only good records count towards the skip, so the
             // line is judged here (bad ones go on to be reported again).
             match parse_record(&bytes, self.scanner.lossy, lineno) {
-                Ok(Some(r)) => {
-                    self.skipped += 1;
-                    self.last_skipped_id = Some(r.id);
-                    return;
-                }
+                Ok(Some(r)) => return self.skip(r.id),
                 Ok(None) => return,
                 Err(_) => {}
             }
@@ -739,9 +749,7 @@ impl Batcher<'_> {
 
     fn push_doc(&mut self, record: Record, bytes: usize) {
         if self.skipped < self.to_skip {
-            self.skipped += 1;
-            self.last_skipped_id = Some(record.id);
-            return;
+            return self.skip(record.id);
         }
         self.push(Item::Doc { record, bytes }, bytes);
     }

@@ -9,7 +9,8 @@ command (character offsets into the input, end exclusive)::
 
 Module-level functions use one shared :class:`Unspinner` with the built-in
 model, created on first use. Batch functions release the GIL and run on all
-cores (``RAYON_NUM_THREADS`` caps them). Adapters for pipelines live in
+cores (``RAYON_NUM_THREADS`` caps them). :class:`Index` opens a reference
+index made by ``unspin index build`` and traces texts to their sources. Adapters for pipelines live in
 :mod:`unspin.datatrove` (a filter) and :mod:`unspin.dolma` (a tagger).
 """
 
@@ -20,6 +21,7 @@ from typing import Any, Dict, List, Optional
 
 from ._unspin import (
     FingerprintError,
+    Index,
     IndexLoadError,
     ModelError,
     Unspinner,
@@ -29,6 +31,7 @@ from ._unspin import (
 
 __all__ = [
     "Unspinner",
+    "Index",
     "UnspinError",
     "ModelError",
     "FingerprintError",

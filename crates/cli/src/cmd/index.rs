@@ -70,7 +70,12 @@ fn build(args: BuildArgs) -> Result<ExitCode> {
     };
     let mut writer = index.writer()?;
     let format = args.format.unwrap_or_else(|| {
-        if !args.files.is_empty() && args.files.iter().all(|f| f.extension().is_some_and(|e| e == "jsonl")) {
+        if !args.files.is_empty()
+            && args
+                .files
+                .iter()
+                .all(|f| f.extension().is_some_and(|e| e == "jsonl"))
+        {
             Format::Jsonl
         } else {
             Format::Text
@@ -79,13 +84,28 @@ fn build(args: BuildArgs) -> Result<ExitCode> {
     let sources: Vec<Option<PathBuf>> = if args.files.is_empty() {
         vec![None]
     } else {
-        args.files.iter().map(|f| if f.as_os_str() == "-" { None } else { Some(f.clone()) }).collect()
+        args.files
+            .iter()
+            .map(|f| {
+                if f.as_os_str() == "-" {
+                    None
+                } else {
+                    Some(f.clone())
+                }
+            })
+            .collect()
     };
     let started = Instant::now();
     let mut stats = Stats::default();
     let commit_every = args.commit_every.max(1);
     let quiet = args.quiet;
-    let add = |stats: &mut Stats, writer: &mut unspin_index::IndexWriter, name: &str, line: usize, id: String, text: String| -> Result<()> {
+    let add = |stats: &mut Stats,
+               writer: &mut unspin_index::IndexWriter,
+               name: &str,
+               line: usize,
+               id: String,
+               text: String|
+     -> Result<()> {
         match writer.add(&id, &text) {
             Ok(Added::Replaced) => {
                 stats.replaced += 1;
@@ -115,16 +135,23 @@ fn build(args: BuildArgs) -> Result<ExitCode> {
         Ok(())
     };
     for src in sources {
-        let name = src.as_ref().map_or("<stdin>".to_string(), |p| p.display().to_string());
+        let name = src
+            .as_ref()
+            .map_or("<stdin>".to_string(), |p| p.display().to_string());
         let reader: Box<dyn Read> = match &src {
-            Some(p) => Box::new(std::fs::File::open(p).with_context(|| format!("cannot open {}", p.display()))?),
+            Some(p) => Box::new(
+                std::fs::File::open(p).with_context(|| format!("cannot open {}", p.display()))?,
+            ),
             None => Box::new(std::io::stdin().lock()),
         };
         match format {
             Format::Text => {
                 let mut bytes = Vec::new();
-                BufReader::new(reader).read_to_end(&mut bytes).with_context(|| format!("cannot read {name}"))?;
-                let text = decode(bytes, false).with_context(|| format!("{name} is not valid UTF-8"))?;
+                BufReader::new(reader)
+                    .read_to_end(&mut bytes)
+                    .with_context(|| format!("cannot read {name}"))?;
+                let text =
+                    decode(bytes, false).with_context(|| format!("{name} is not valid UTF-8"))?;
                 add(&mut stats, &mut writer, &name, 1, name.clone(), text)?;
             }
             Format::Jsonl => {
@@ -133,12 +160,18 @@ fn build(args: BuildArgs) -> Result<ExitCode> {
                 let mut lineno = 0usize;
                 loop {
                     line.clear();
-                    if reader.read_until(b'\n', &mut line).with_context(|| format!("cannot read {name}"))? == 0 {
+                    if reader
+                        .read_until(b'\n', &mut line)
+                        .with_context(|| format!("cannot read {name}"))?
+                        == 0
+                    {
                         break;
                     }
                     lineno += 1;
                     match parse_doc(&line) {
-                        Ok(Some((id, text))) => add(&mut stats, &mut writer, &name, lineno, id, text)?,
+                        Ok(Some((id, text))) => {
+                            add(&mut stats, &mut writer, &name, lineno, id, text)?
+                        }
                         Ok(None) => {}
                         Err(reason) => {
                             stats.skipped += 1;
@@ -176,7 +209,12 @@ fn parse_doc(line: &[u8]) -> Result<Option<(String, String)>, String> {
     if line.iter().all(u8::is_ascii_whitespace) {
         return Ok(None);
     }
-    let s = std::str::from_utf8(line).map_err(|e| format!("invalid UTF-8 at byte offset {} of the line", e.valid_up_to()))?;
+    let s = std::str::from_utf8(line).map_err(|e| {
+        format!(
+            "invalid UTF-8 at byte offset {} of the line",
+            e.valid_up_to()
+        )
+    })?;
     let Value::Object(obj) = serde_json::from_str(s).map_err(|e| format!("bad JSON: {e}"))? else {
         return Err("not a JSON object".into());
     };
@@ -200,11 +238,23 @@ mod tests {
 
     #[test]
     fn documents_need_an_id_and_a_text() {
-        assert_eq!(parse_doc(br#"{"id":"a","text":"t"}"#), Ok(Some(("a".into(), "t".into()))));
-        assert_eq!(parse_doc(br#"{"id":7,"text":"t"}"#), Ok(Some(("7".into(), "t".into()))));
-        assert!(parse_doc(br#"{"text":"t"}"#).unwrap_err().contains("no \"id\""));
-        assert!(parse_doc(br#"{"id":"a"}"#).unwrap_err().contains("no \"text\""));
-        assert!(parse_doc(br#"{"id":[1],"text":"t"}"#).unwrap_err().contains("\"id\""));
+        assert_eq!(
+            parse_doc(br#"{"id":"a","text":"t"}"#),
+            Ok(Some(("a".into(), "t".into())))
+        );
+        assert_eq!(
+            parse_doc(br#"{"id":7,"text":"t"}"#),
+            Ok(Some(("7".into(), "t".into())))
+        );
+        assert!(parse_doc(br#"{"text":"t"}"#)
+            .unwrap_err()
+            .contains("no \"id\""));
+        assert!(parse_doc(br#"{"id":"a"}"#)
+            .unwrap_err()
+            .contains("no \"text\""));
+        assert!(parse_doc(br#"{"id":[1],"text":"t"}"#)
+            .unwrap_err()
+            .contains("\"id\""));
         assert!(parse_doc(b"nope").unwrap_err().contains("bad JSON"));
         assert_eq!(parse_doc(b"  \n"), Ok(None));
     }

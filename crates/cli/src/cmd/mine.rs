@@ -56,8 +56,10 @@ pub struct Args {
 pub fn run(args: Args) -> Result<ExitCode> {
     let thesaurus = match &args.thesaurus {
         Some(p) => {
-            let f = std::fs::File::open(p).with_context(|| format!("cannot open thesaurus {}", p.display()))?;
-            Thesaurus::from_mythes(BufReader::new(f)).with_context(|| format!("cannot read thesaurus {}", p.display()))?
+            let f = std::fs::File::open(p)
+                .with_context(|| format!("cannot open thesaurus {}", p.display()))?;
+            Thesaurus::from_mythes(BufReader::new(f))
+                .with_context(|| format!("cannot read thesaurus {}", p.display()))?
         }
         None => Thesaurus::builtin(),
     };
@@ -80,7 +82,10 @@ pub fn run(args: Args) -> Result<ExitCode> {
         found.truncate(args.top);
     }
     let (docs, refs) = miner.documents();
-    eprintln!("unspin mine: {docs} corpus and {refs} reference documents; {} candidates written", found.len());
+    eprintln!(
+        "unspin mine: {docs} corpus and {refs} reference documents; {} candidates written",
+        found.len()
+    );
     let mut out: Box<dyn Write> = match &args.output {
         Some(p) => Box::new(std::io::BufWriter::new(
             std::fs::File::create(p).with_context(|| format!("cannot create {}", p.display()))?,
@@ -105,8 +110,9 @@ pub fn run(args: Args) -> Result<ExitCode> {
 /// Calls `f` on every document of `path`; returns the number of bad JSONL
 /// lines skipped (each reported on stderr).
 fn read_documents(path: &Path, field: &str, mut f: impl FnMut(&str)) -> Result<usize> {
-    let file = std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
-    if path.extension().is_none_or(|e| e != "jsonl") {
+    let file =
+        std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+    if !path.extension().is_some_and(|e| e == "jsonl") {
         let mut text = String::new();
         std::io::Read::read_to_string(&mut BufReader::new(file), &mut text)
             .with_context(|| format!("cannot read {} as UTF-8 text", path.display()))?;
@@ -136,7 +142,9 @@ fn document(line: &[u8], field: &str) -> Result<String, String> {
         Some(Value::String(s)) => Ok(s.clone()),
         Some(Value::Array(a)) => {
             let parts: Option<Vec<&str>> = a.iter().map(Value::as_str).collect();
-            parts.map(|p| p.join(" ")).ok_or_else(|| format!("`{field}` is an array with non-string items"))
+            parts
+                .map(|p| p.join(" "))
+                .ok_or_else(|| format!("`{field}` is an array with non-string items"))
         }
         Some(_) => Err(format!("`{field}` is not a string or an array of strings")),
         None => Err(format!("no `{field}` field")),
@@ -150,8 +158,13 @@ mod tests {
     #[test]
     fn documents_from_fields() {
         assert_eq!(document(br#"{"text": "a b"}"#, "text").unwrap(), "a b");
-        assert_eq!(document(br#"{"sentences": ["a.", "b."]}"#, "sentences").unwrap(), "a. b.");
-        assert!(document(br#"{"id": 1}"#, "text").unwrap_err().contains("no `text`"));
+        assert_eq!(
+            document(br#"{"sentences": ["a.", "b."]}"#, "sentences").unwrap(),
+            "a. b."
+        );
+        assert!(document(br#"{"id": 1}"#, "text")
+            .unwrap_err()
+            .contains("no `text`"));
         assert!(document(b"{", "text").unwrap_err().contains("bad JSON"));
         assert!(document(br#"{"text": 3}"#, "text").is_err());
     }

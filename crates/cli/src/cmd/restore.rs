@@ -30,7 +30,11 @@ pub struct Args {
 
 pub fn run(args: Args) -> Result<ExitCode> {
     let unspinner = args.model.unspinner()?;
-    let index = args.index.as_deref().map(unspin_index::Index::open).transpose()?;
+    let index = args
+        .index
+        .as_deref()
+        .map(unspin_index::Index::open)
+        .transpose()?;
     let plain = !args.json && args.input.format() == Format::Text;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());

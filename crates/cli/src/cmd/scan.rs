@@ -10,7 +10,8 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use unspin_scan::{input, BadRecord, FormatKind, Observer, Progress, Scanner};
+use serde_json::{Map, Value};
+use unspin_scan::{input, Annotator, BadRecord, FormatKind, Observer, Progress, Record, Scanner};
 
 use super::{exit_code, ModelArgs};
 
@@ -40,6 +41,13 @@ pub struct Args {
     /// Also restore each document: adds "restored" and "changes".
     #[arg(long)]
     restore: bool,
+    /// Trace each document in this reference index (`unspin index build`):
+    /// adds "matches", as `unspin trace` answers them.
+    #[arg(long, value_name = "DIR")]
+    index: Option<PathBuf>,
+    /// Sources kept per document with --index.
+    #[arg(short = 'k', long, default_value_t = 5, requires = "index")]
+    k: usize,
     /// Write the results to FILE instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
@@ -65,6 +73,24 @@ pub struct Args {
     /// No summary line at the end (bad records are still reported).
     #[arg(short, long)]
     quiet: bool,
+}
+
+/// Adds `matches` from a reference index.
+struct Trace {
+    index: unspin_index::Index,
+    k: usize,
+}
+
+impl Annotator for Trace {
+    fn annotate(&self, record: &Record, out: &mut Map<String, Value>) -> Result<(), String> {
+        let matches = self
+            .index
+            .trace(&record.text, self.k)
+            .map_err(|e| format!("trace: {e}"))?;
+        let v = serde_json::to_value(matches).map_err(|e| format!("trace: {e}"))?;
+        out.insert("matches".into(), v);
+        Ok(())
+    }
 }
 
 /// Reports bad records on stderr and drives the progress bar.
@@ -141,14 +167,20 @@ pub fn run(args: Args) -> Result<ExitCode> {
     if args.batch_size == 0 {
         bail!("--batch-size must be at least 1");
     }
-    let scanner = Scanner::builder(unspinner)
+    let mut builder = Scanner::builder(unspinner);
+    builder
         .threads(threads(args.threads)?)
         .batch_records(args.batch_size)
         .ordered(!args.unordered)
         .restore(args.restore)
         .lossy(args.lossy)
-        .format(format)
-        .build();
+        .format(format);
+    if let Some(dir) = &args.index {
+        let index = unspin_index::Index::open(dir)
+            .with_context(|| format!("cannot open the index {}", dir.display()))?;
+        builder.annotator(std::sync::Arc::new(Trace { index, k: args.k }));
+    }
+    let scanner = builder.build();
     let inputs = input::expand(&args.files)?;
     let mut resume_point = None;
     let sink: Box<dyn Write> = match &args.output {

@@ -54,7 +54,10 @@ pub fn run(args: Args) -> Result<ExitCode> {
         if plain {
             write_human(&mut out, &rec.id, &matches)?;
         } else {
-            output::write_line(&mut out, &output::json_record(&rec, &Traced { matches: &matches })?)?;
+            output::write_line(
+                &mut out,
+                &output::json_record(&rec, &Traced { matches: &matches })?,
+            )?;
         }
         Ok(())
     })?;
@@ -70,9 +73,17 @@ fn write_human(out: &mut impl Write, id: &serde_json::Value, matches: &[Match]) 
     }
     writeln!(out, "{id}:")?;
     for m in matches {
-        writeln!(out, "  {}  score {:.3}  coverage {:.3}", m.doc_id, m.score, m.coverage)?;
+        writeln!(
+            out,
+            "  {}  score {:.3}  coverage {:.3}",
+            m.doc_id, m.score, m.coverage
+        )?;
         for p in &m.alignment {
-            writeln!(out, "    [{}..{}] <- source [{}..{}]", p.start, p.end, p.source_start, p.source_end)?;
+            writeln!(
+                out,
+                "    [{}..{}] <- source [{}..{}]",
+                p.start, p.end, p.source_start, p.source_end
+            )?;
             for s in &p.substitutions {
                 writeln!(out, "      {:?} <- {:?}", s.text, s.original)?;
             }

@@ -74,7 +74,11 @@ impl Evidence {
             if self.distinct == 1 { "" } else { "s" },
             self.listed,
             self.discovered,
-            if self.flagged { "flagged" } else { "not flagged" },
+            if self.flagged {
+                "flagged"
+            } else {
+                "not flagged"
+            },
             self.min_distinct
         )
     }
@@ -83,6 +87,18 @@ impl Evidence {
 /// Builds the evidence of a document from its detect spans (list hits have
 /// `source: "list"`); flags it when at least `min_distinct` distinct
 /// phrases were found (`min_distinct` 0 is read as 1).
+///
+/// ```
+/// use unspin_core::fingerprints::{evidence, Fingerprints};
+/// let list = Fingerprints::from_pairs([
+///     ("counterfeit consciousness", "artificial intelligence"),
+///     ("irregular woodland", "random forest"),
+/// ]);
+/// let text = "Counterfeit consciousness meets an irregular woodland.";
+/// let ev = evidence(&list.spans(text), 2);
+/// assert_eq!((ev.distinct, ev.listed), (2, 2));
+/// assert!(ev.flagged);
+/// ```
 pub fn evidence(spans: &[Span], min_distinct: usize) -> Evidence {
     let min_distinct = min_distinct.max(1);
     let mut table: BTreeMap<(PhraseOrigin, String), PhraseEvidence> = BTreeMap::new();
@@ -96,14 +112,16 @@ pub fn evidence(spans: &[Span], min_distinct: usize) -> Evidence {
         if phrase.is_empty() {
             continue;
         }
-        let e = table.entry((origin, phrase.clone())).or_insert_with(|| PhraseEvidence {
-            phrase,
-            expected: None,
-            origin,
-            occurrences: 0,
-            score: 0.0,
-            spans: Vec::new(),
-        });
+        let e = table
+            .entry((origin, phrase.clone()))
+            .or_insert_with(|| PhraseEvidence {
+                phrase,
+                expected: None,
+                origin,
+                occurrences: 0,
+                score: 0.0,
+                spans: Vec::new(),
+            });
         e.occurrences += 1;
         e.score = e.score.max(s.score);
         e.spans.push([s.start, s.end]);
@@ -119,7 +137,9 @@ pub fn evidence(spans: &[Span], min_distinct: usize) -> Evidence {
         .collect();
     for p in listed_phrases {
         if let Some(d) = table.remove(&(PhraseOrigin::Discovered, p.clone())) {
-            let l = table.get_mut(&(PhraseOrigin::Listed, p)).expect("listed phrase");
+            let l = table
+                .get_mut(&(PhraseOrigin::Listed, p))
+                .expect("listed phrase");
             l.occurrences += d.occurrences;
             l.spans.extend(d.spans);
             l.spans.sort_unstable();
@@ -132,7 +152,10 @@ pub fn evidence(spans: &[Span], min_distinct: usize) -> Evidence {
             .then(b.occurrences.cmp(&a.occurrences))
             .then(a.phrase.cmp(&b.phrase))
     });
-    let listed = phrases.iter().filter(|p| p.origin == PhraseOrigin::Listed).count();
+    let listed = phrases
+        .iter()
+        .filter(|p| p.origin == PhraseOrigin::Listed)
+        .count();
     let distinct = phrases.len();
     Evidence {
         distinct,
@@ -172,7 +195,9 @@ mod tests {
         assert!(ev.flagged);
         assert_eq!(ev.phrases[0].occurrences, 3);
         assert_eq!(ev.phrases[0].spans, [[0, 25], [40, 66], [120, 145]]);
-        assert!(ev.verdict().starts_with("2 distinct tortured phrases (1 listed, 1 discovered): flagged"));
+        assert!(ev
+            .verdict()
+            .starts_with("2 distinct tortured phrases (1 listed, 1 discovered): flagged"));
         let ev = evidence(&spans, 3);
         assert!(!ev.flagged);
         assert!(!evidence(&[], 0).flagged);

@@ -18,6 +18,13 @@ use super::query::{parse_context, parse_fingerprint, Query, TermSpec};
 use crate::error::{Error, Result};
 
 /// The file format of a fingerprint list.
+///
+/// - **PPS CSV export**: a header row with the columns
+///   `Fingerprint - Tortured Phrase` and `Expected Text` (optionally
+///   `Nb Retrieved Papers`); the fingerprint is a query such as
+///   `"bosom" AND "breast"` or `("a b" OR "c d") NOT "x"`.
+/// - **TSV**: `tortured<TAB>expected[<TAB>context]`; the context column holds
+///   `AND`/`NOT` clauses, `|` between alternative clause groups.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ListFormat {
@@ -81,7 +88,12 @@ pub(crate) fn read(
     // from byte offsets (the csv crate does not count blank lines).
     let mut bytes = Vec::new();
     reader.read_to_end(&mut bytes)?;
-    let newlines: Vec<usize> = bytes.iter().enumerate().filter(|(_, &b)| b == b'\n').map(|(i, _)| i).collect();
+    let newlines: Vec<usize> = bytes
+        .iter()
+        .enumerate()
+        .filter(|(_, &b)| b == b'\n')
+        .map(|(i, _)| i)
+        .collect();
     let line_of = |pos: Option<&csv::Position>| {
         pos.map_or(0, |p| {
             // a record's position can point at blank lines before it
@@ -108,13 +120,21 @@ pub(crate) fn read(
             let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(reader);
             let headers = rdr.headers().map_err(|e| csv_error(file, e))?.clone();
             let col = |name: &str| {
-                headers
-                    .iter()
-                    .position(|h| h.trim_start_matches('\u{feff}').trim().eq_ignore_ascii_case(name))
+                headers.iter().position(|h| {
+                    h.trim_start_matches('\u{feff}')
+                        .trim()
+                        .eq_ignore_ascii_case(name)
+                })
             };
-            let fp = col(PPS_FINGERPRINT)
-                .ok_or_else(|| bad(file, 1, format!("no `{PPS_FINGERPRINT}` column in the header")))?;
-            let ex = col(PPS_EXPECTED).ok_or_else(|| bad(file, 1, format!("no `{PPS_EXPECTED}` column in the header")))?;
+            let fp = col(PPS_FINGERPRINT).ok_or_else(|| {
+                bad(
+                    file,
+                    1,
+                    format!("no `{PPS_FINGERPRINT}` column in the header"),
+                )
+            })?;
+            let ex = col(PPS_EXPECTED)
+                .ok_or_else(|| bad(file, 1, format!("no `{PPS_EXPECTED}` column in the header")))?;
             let papers = col(PPS_PAPERS);
             for rec in rdr.records() {
                 let rec = match rec {
@@ -128,7 +148,13 @@ pub(crate) fn read(
                 if rec.iter().all(|f| f.trim().is_empty()) {
                     continue;
                 }
-                push(csv_row(file, line, rec.get(fp), rec.get(ex), papers.and_then(|i| rec.get(i))))?;
+                push(csv_row(
+                    file,
+                    line,
+                    rec.get(fp),
+                    rec.get(ex),
+                    papers.and_then(|i| rec.get(i)),
+                ))?;
             }
         }
         ListFormat::Tsv => {
@@ -148,10 +174,16 @@ pub(crate) fn read(
                     }
                 };
                 let line = line_of(rec.position());
-                if std::mem::take(&mut first) && rec.get(0).is_some_and(|f| f.trim().eq_ignore_ascii_case("tortured")) {
+                if std::mem::take(&mut first)
+                    && rec
+                        .get(0)
+                        .is_some_and(|f| f.trim().eq_ignore_ascii_case("tortured"))
+                {
                     continue;
                 }
-                if rec.iter().all(|f| f.trim().is_empty()) || rec.get(0).is_some_and(|f| f.starts_with('#')) {
+                if rec.iter().all(|f| f.trim().is_empty())
+                    || rec.get(0).is_some_and(|f| f.starts_with('#'))
+                {
                     continue;
                 }
                 push(tsv_row(file, line, &rec))?;
@@ -161,11 +193,24 @@ pub(crate) fn read(
     Ok((entries, problems))
 }
 
-fn csv_row(file: &str, line: usize, fp: Option<&str>, ex: Option<&str>, papers: Option<&str>) -> Result<RawEntry> {
-    let fp = fp.map(str::trim).filter(|s| !s.is_empty()).ok_or_else(|| bad(file, line, "empty fingerprint"))?;
+fn csv_row(
+    file: &str,
+    line: usize,
+    fp: Option<&str>,
+    ex: Option<&str>,
+    papers: Option<&str>,
+) -> Result<RawEntry> {
+    let fp = fp
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| bad(file, line, "empty fingerprint"))?;
     let expected = clean_expected(ex.unwrap_or_default());
     if expected.is_empty() {
-        return Err(bad(file, line, format!("fingerprint `{fp}` has no expected text")));
+        return Err(bad(
+            file,
+            line,
+            format!("fingerprint `{fp}` has no expected text"),
+        ));
     }
     let query = parse_fingerprint(fp).map_err(|r| bad(file, line, r))?;
     check_phrases(file, line, &query)?;
@@ -187,10 +232,21 @@ fn csv_row(file: &str, line: usize, fp: Option<&str>, ex: Option<&str>, papers: 
 
 fn tsv_row(file: &str, line: usize, rec: &csv::StringRecord) -> Result<RawEntry> {
     if rec.len() < 2 {
-        return Err(bad(file, line, "expected `tortured<TAB>expected[<TAB>context]`, found no tab"));
+        return Err(bad(
+            file,
+            line,
+            "expected `tortured<TAB>expected[<TAB>context]`, found no tab",
+        ));
     }
     if rec.len() > 3 {
-        return Err(bad(file, line, format!("{} columns; at most 3 (tortured, expected, context)", rec.len())));
+        return Err(bad(
+            file,
+            line,
+            format!(
+                "{} columns; at most 3 (tortured, expected, context)",
+                rec.len()
+            ),
+        ));
     }
     let tortured = rec[0].trim();
     if tortured.is_empty() {
@@ -198,7 +254,11 @@ fn tsv_row(file: &str, line: usize, rec: &csv::StringRecord) -> Result<RawEntry>
     }
     let expected = clean_expected(&rec[1]);
     if expected.is_empty() {
-        return Err(bad(file, line, format!("`{tortured}` has no expected text")));
+        return Err(bad(
+            file,
+            line,
+            format!("`{tortured}` has no expected text"),
+        ));
     }
     let context = match rec.get(2).map(str::trim).filter(|s| !s.is_empty()) {
         Some(c) => parse_context(c).map_err(|r| bad(file, line, r))?,
@@ -223,10 +283,11 @@ fn tsv_row(file: &str, line: usize, rec: &csv::StringRecord) -> Result<RawEntry>
 /// Every phrase and context term must leave at least one token after
 /// normalisation ("--" does not).
 fn check_phrases(file: &str, line: usize, q: &Query) -> Result<()> {
-    let terms = q
-        .phrases
-        .iter()
-        .chain(q.context.iter().flat_map(|g| g.all.iter().flatten().chain(&g.none)));
+    let terms = q.phrases.iter().chain(
+        q.context
+            .iter()
+            .flat_map(|g| g.all.iter().flatten().chain(&g.none)),
+    );
     for t in terms {
         let text = match t {
             TermSpec::Phrase { text, .. } | TermSpec::Prefix(text) => text,
@@ -273,7 +334,8 @@ mod tests {
 
     #[test]
     fn bad_rows_name_file_and_line() {
-        let csv = "Fingerprint - Tortured Phrase,Expected Text\n\"\"\"a b\"\"\",x\n\"\"\"open\",y\n";
+        let csv =
+            "Fingerprint - Tortured Phrase,Expected Text\n\"\"\"a b\"\"\",x\n\"\"\"open\",y\n";
         match read_str(csv, ListFormat::PpsCsv) {
             Err(Error::BadFingerprint { file, line, reason }) => {
                 assert_eq!((file.as_str(), line), ("list", 3));
@@ -281,7 +343,8 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
-        let tsv = "tortured\texpected\ncounterfeit consciousness\tartificial intelligence\nno tab here\n";
+        let tsv =
+            "tortured\texpected\ncounterfeit consciousness\tartificial intelligence\nno tab here\n";
         match read_str(tsv, ListFormat::Tsv) {
             Err(Error::BadFingerprint { line, reason, .. }) => {
                 assert_eq!(line, 3);
@@ -290,7 +353,10 @@ mod tests {
             other => panic!("{other:?}"),
         }
         let missing = "Tortured,Expected\na,b\n";
-        assert!(matches!(read_str(missing, ListFormat::PpsCsv), Err(Error::BadFingerprint { line: 1, .. })));
+        assert!(matches!(
+            read_str(missing, ListFormat::PpsCsv),
+            Err(Error::BadFingerprint { line: 1, .. })
+        ));
         let (ok, problems) = read(tsv.as_bytes(), ListFormat::Tsv, "list", true).unwrap();
         assert_eq!((ok.len(), problems.len()), (1, 1));
     }
@@ -306,7 +372,13 @@ mod tests {
 
     #[test]
     fn sniffing() {
-        assert_eq!(sniff("x.txt", b"\"Fingerprint - Tortured Phrase\",\"Expected Text\"\n"), ListFormat::PpsCsv);
+        assert_eq!(
+            sniff(
+                "x.txt",
+                b"\"Fingerprint - Tortured Phrase\",\"Expected Text\"\n"
+            ),
+            ListFormat::PpsCsv
+        );
         assert_eq!(sniff("x.csv", b""), ListFormat::PpsCsv);
         assert_eq!(sniff("x.tsv", b"a\tb\n"), ListFormat::Tsv);
     }

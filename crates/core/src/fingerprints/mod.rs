@@ -5,7 +5,7 @@
 //! ("counterfeit consciousness" for artificial intelligence). Lists of them
 //! (the Problematic Paper Screener's, or an analyst's own) are loaded with
 //! [`Fingerprints::from_path`] from a PPS CSV export or a TSV file (see
-//! [`load`](self::ListFormat) for the formats) and compiled into one
+//! [`ListFormat`] for the formats) and compiled into one
 //! Aho-Corasick automaton over *normalised tokens*: case-folded, with
 //! hyphen and space interchangeable ("cross-approval" = "cross approval" =
 //! "crossapproval") and the head word (the last word) matched in its
@@ -79,7 +79,7 @@ impl Entry {
     }
 
     /// The expected wording as written in the list, annotations included
-    /// ("supervised [machine] learning").
+    /// ("supervised \[machine\] learning").
     pub fn expected(&self) -> &str {
         &self.expected
     }
@@ -255,6 +255,29 @@ impl Fingerprints {
         &self.inert
     }
 
+    /// Makes inert every entry that matches in `clean` documents (text
+    /// known to be genuine, e.g. a reference corpus of the field), and
+    /// returns their indexes. A listed phrase found in clean text is a
+    /// genuine term listed by mistake (a reversed row such as "image
+    /// features" → "picture features"); matching it would flag clean text.
+    pub fn disable_found_in<'a>(&mut self, clean: impl IntoIterator<Item = &'a str>) -> Vec<usize> {
+        let mut found: Vec<usize> = Vec::new();
+        for doc in clean {
+            found.extend(self.find(doc).iter().map(|h| h.entry));
+        }
+        found.sort_unstable();
+        found.dedup();
+        found.retain(|e| !self.inert.contains(e));
+        if !found.is_empty() {
+            for list in &mut self.pats {
+                list.retain(|p| !matches!(p, Pat::Phrase { entry, .. } if found.binary_search(&(*entry as usize)).is_ok()));
+            }
+            self.inert.extend(&found);
+            self.inert.sort_unstable();
+        }
+        found
+    }
+
     /// Number of patterns in the automaton (every form of every phrase, and
     /// the context terms).
     pub fn pattern_count(&self) -> usize {
@@ -295,7 +318,7 @@ impl Fingerprints {
             present: HashMap::new(),
         };
         for (t, ti) in terms {
-            ctx.occurrences.entry(t).or_insert_with(Vec::new).push(ti);
+            ctx.occurrences.entry(t).or_default().push(ti);
         }
         let mut kept: Vec<(usize, usize, u32)> = Vec::new();
         for (ts, te, e) in cands {
@@ -315,7 +338,13 @@ impl Fingerprints {
         kept.sort_by_key(|&(ts, te, e)| (ts, std::cmp::Reverse(te - ts), e));
         // longest first among overlapping hits
         let mut order: Vec<usize> = (0..kept.len()).collect();
-        order.sort_by_key(|&i| (std::cmp::Reverse(kept[i].1 - kept[i].0), kept[i].0, kept[i].2));
+        order.sort_by_key(|&i| {
+            (
+                std::cmp::Reverse(kept[i].1 - kept[i].0),
+                kept[i].0,
+                kept[i].2,
+            )
+        });
         let mut taken = vec![false; norm.toks.len()];
         let mut out = Vec::new();
         for i in order {
@@ -341,7 +370,9 @@ impl Fingerprints {
         self.find(text)
             .into_iter()
             .map(|h| Span {
-                text: crate::text::slice_chars(text, h.start..h.end).unwrap_or("").to_string(),
+                text: crate::text::slice_chars(text, h.start..h.end)
+                    .unwrap_or("")
+                    .to_string(),
                 start: h.start,
                 end: h.end,
                 score: LIST_SCORE,
@@ -392,7 +423,10 @@ impl Context<'_> {
     }
 
     fn group_holds(&mut self, g: &Group) -> bool {
-        g.all.iter().all(|any| any.iter().any(|&t| self.is_present(t))) && !g.none.iter().any(|&t| self.is_present(t))
+        g.all
+            .iter()
+            .all(|any| any.iter().any(|&t| self.is_present(t)))
+            && !g.none.iter().any(|&t| self.is_present(t))
     }
 
     /// For a proximity phrase anchored at token `at`: the token span from
@@ -447,8 +481,13 @@ impl Compiler {
 
     fn term_spec(&mut self, s: &TermSpec) -> TermId {
         match s {
-            TermSpec::Phrase { text, near: None } => self.term(Term::Phrase(normalize::normalize_phrase(text))),
-            TermSpec::Phrase { text, near: Some(n) } => {
+            TermSpec::Phrase { text, near: None } => {
+                self.term(Term::Phrase(normalize::normalize_phrase(text)))
+            }
+            TermSpec::Phrase {
+                text,
+                near: Some(n),
+            } => {
                 let words: Vec<TermId> = normalize::normalize_phrase(text)
                     .split(' ')
                     .map(|w| self.term(Term::Phrase(w.to_string())))
@@ -465,7 +504,11 @@ impl Compiler {
             .context
             .iter()
             .map(|g: &ClauseGroup| Group {
-                all: g.all.iter().map(|any| any.iter().map(|t| self.term_spec(t)).collect()).collect(),
+                all: g
+                    .all
+                    .iter()
+                    .map(|any| any.iter().map(|t| self.term_spec(t)).collect())
+                    .collect(),
                 none: g.none.iter().map(|t| self.term_spec(t)).collect(),
             })
             .collect();
@@ -496,9 +539,18 @@ impl Compiler {
             };
             match near {
                 Some(window) => {
-                    let words: Vec<String> = normalize::normalize_phrase(&text).split(' ').map(str::to_string).collect();
-                    let rest = words[1..].iter().map(|w| self.term(Term::Phrase(w.clone()))).collect();
-                    entry.near = Some(Near { words: rest, window });
+                    let words: Vec<String> = normalize::normalize_phrase(&text)
+                        .split(' ')
+                        .map(str::to_string)
+                        .collect();
+                    let rest = words[1..]
+                        .iter()
+                        .map(|w| self.term(Term::Phrase(w.clone())))
+                        .collect();
+                    entry.near = Some(Near {
+                        words: rest,
+                        window,
+                    });
                     self.pattern(format!("{} ", words[0]), Pat::Phrase { entry: id, toks: 1 });
                 }
                 None => {
@@ -519,21 +571,29 @@ impl Compiler {
         // environment" while "fog up computing" → "cloud computing"). Either
         // way the phrase is a genuine term, and matching it would flag clean
         // text.
-        let expected: Vec<Vec<String>> = self.entries.iter().map(|e| expected_forms(&e.expected)).collect();
-        let genuine: std::collections::HashSet<&str> = expected.iter().flatten().map(String::as_str).collect();
+        let expected: Vec<Vec<String>> = self
+            .entries
+            .iter()
+            .map(|e| expected_forms(&e.expected))
+            .collect();
+        let genuine: std::collections::HashSet<&str> =
+            expected.iter().flatten().map(String::as_str).collect();
         for (i, e) in self.entries.iter().enumerate() {
             if e.near.is_some() {
                 continue;
             }
             let p = normalize::normalize_phrase(&e.phrase);
             let padded = format!(" {p} ");
-            let inside_own = expected[i].iter().any(|f| format!(" {f} ").contains(&padded));
+            let inside_own = expected[i]
+                .iter()
+                .any(|f| format!(" {f} ").contains(&padded));
             if inside_own || genuine.contains(p.as_str()) {
                 self.inert.push(i);
             }
         }
         if !self.inert.is_empty() {
-            let inert: std::collections::HashSet<u32> = self.inert.iter().map(|&i| i as u32).collect();
+            let inert: std::collections::HashSet<u32> =
+                self.inert.iter().map(|&i| i as u32).collect();
             for list in &mut self.pats {
                 list.retain(|p| !matches!(p, Pat::Phrase { entry, .. } if inert.contains(entry)));
             }
@@ -617,7 +677,10 @@ fn expected_forms(expected: &str) -> Vec<String> {
             _ => {}
         }
     }
-    let unbracketed: String = expected.chars().filter(|c| !matches!(c, '(' | ')' | '[' | ']')).collect();
+    let unbracketed: String = expected
+        .chars()
+        .filter(|c| !matches!(c, '(' | ')' | '[' | ']'))
+        .collect();
     let mut out: Vec<String> = [expected, &dropped, &unbracketed]
         .iter()
         .map(|s| normalize::normalize_phrase(s))

@@ -92,6 +92,11 @@ impl Normalized {
                         }
                         buf.push(b.to_ascii_lowercase());
                     }
+                    A if in_word && possessive(input, i + 1) => {
+                        end_tok(&mut self.toks, &mut buf, cpos);
+                        self.toks.push(Tok::new(buf.len(), cpos, true, false));
+                        buf.push(b'\'');
+                    }
                     A if in_word && next_is_word(input, i + 1) => buf.push(b'\''),
                     class => {
                         if in_word {
@@ -126,6 +131,10 @@ impl Normalized {
                 for l in c.to_lowercase() {
                     buf.extend_from_slice(l.encode_utf8(&mut tmp).as_bytes());
                 }
+            } else if in_word && is_apostrophe(c) && possessive(input, i + len) {
+                end_tok(&mut self.toks, &mut buf, cpos);
+                self.toks.push(Tok::new(buf.len(), cpos, true, false));
+                buf.push(b'\'');
             } else if in_word && is_apostrophe(c) && next_is_word(input, i + len) {
                 buf.push(b'\'');
             } else {
@@ -159,13 +168,17 @@ impl Normalized {
     /// The text of token `i` in the buffer.
     pub fn tok_str(&self, i: usize) -> &str {
         let start = self.toks[i].norm as usize;
-        let end = self.buf[start..].find(' ').map_or(self.buf.len(), |e| start + e);
+        let end = self.buf[start..]
+            .find(' ')
+            .map_or(self.buf.len(), |e| start + e);
         &self.buf[start..end]
     }
 
     /// Index of the token that starts at byte `norm` of the buffer.
     pub fn tok_at(&self, norm: usize) -> Option<usize> {
-        self.toks.binary_search_by_key(&(norm as u32), |t| t.norm).ok()
+        self.toks
+            .binary_search_by_key(&(norm as u32), |t| t.norm)
+            .ok()
     }
 
     /// The normalised tokens as strings.
@@ -220,6 +233,14 @@ static ASCII: [u8; 128] = {
     }
     t
 };
+
+/// True at the `s` of a possessive `'s` that ends a word: the `'s` is then
+/// a token of its own, so "collection's" still ends the phrase "data
+/// collection".
+fn possessive(input: &str, at: usize) -> bool {
+    let rest = &input.as_bytes()[at.min(input.len())..];
+    matches!(rest.first(), Some(b's' | b'S')) && !next_is_word(input, at + 1)
+}
 
 fn next_is_word(input: &str, at: usize) -> bool {
     input[at..].chars().next().is_some_and(is_word_char)
@@ -279,7 +300,12 @@ fn consonant_y(w: &str) -> bool {
 fn plural(w: &str) -> String {
     if consonant_y(w) {
         format!("{}ies", &w[..w.len() - 1])
-    } else if w.ends_with('s') || w.ends_with('x') || w.ends_with('z') || w.ends_with("ch") || w.ends_with("sh") {
+    } else if w.ends_with('s')
+        || w.ends_with('x')
+        || w.ends_with('z')
+        || w.ends_with("ch")
+        || w.ends_with("sh")
+    {
         format!("{w}es")
     } else {
         format!("{w}s")
@@ -311,7 +337,10 @@ mod tests {
     #[test]
     fn buffer_and_offsets() {
         let n = Normalized::new("Counterfeit  Consciousness, (ANN) cross-approval’s");
-        assert_eq!(n.buf, " counterfeit consciousness , ( ann ) cross approval's ");
+        assert_eq!(
+            n.buf,
+            " counterfeit consciousness , ( ann ) cross approval 's "
+        );
         let t: Vec<_> = n.toks.iter().map(|t| (t.cstart, t.cend)).collect();
         assert_eq!(t[0], (0, 11));
         assert_eq!(t[1], (13, 26));
@@ -325,15 +354,27 @@ mod tests {
         let n = Normalized::new(s);
         assert_eq!(n.tokens(), ["ünïcode", "façade", "naïve"]);
         for t in &n.toks {
-            let got: String = s.chars().skip(t.cstart as usize).take((t.cend - t.cstart) as usize).collect();
-            assert_eq!(crate::text::normalize_word(&got), n.tok_str(n.toks.iter().position(|x| x == t).unwrap()));
+            let got: String = s
+                .chars()
+                .skip(t.cstart as usize)
+                .take((t.cend - t.cstart) as usize)
+                .collect();
+            assert_eq!(
+                crate::text::normalize_word(&got),
+                n.tok_str(n.toks.iter().position(|x| x == t).unwrap())
+            );
         }
     }
 
     #[test]
     fn trailing_apostrophe_is_not_a_word_char() {
         assert_eq!(normalize_phrase("the students' work"), "the students work");
-        assert_eq!(normalize_phrase("Alzheimer’s illness"), "alzheimer's illness");
+        assert_eq!(
+            normalize_phrase("Alzheimer’s illness"),
+            "alzheimer 's illness"
+        );
+        assert_eq!(normalize_phrase("don't isn’t"), "don't isn't");
+        assert_eq!(normalize_phrase("the set’s size"), "the set 's size");
     }
 
     #[test]

@@ -84,7 +84,11 @@ fn lex(s: &str) -> Result<Vec<Tok>, String> {
                         digits.push(d);
                         chars.next();
                     }
-                    near = Some(digits.parse::<u32>().map_err(|_| format!("`~` must be followed by a number in `{s}`"))?);
+                    near = Some(
+                        digits
+                            .parse::<u32>()
+                            .map_err(|_| format!("`~` must be followed by a number in `{s}`"))?,
+                    );
                 }
                 out.push(Tok::Quoted(text, near));
             }
@@ -225,7 +229,9 @@ impl Parser<'_> {
                     let a = self.alts()?;
                     groups.last_mut().expect("one group").all.push(a);
                 }
-                other => return Err(self.err(&format!("expected AND, NOT or `|`, found {other:?}"))),
+                other => {
+                    return Err(self.err(&format!("expected AND, NOT or `|`, found {other:?}")))
+                }
             }
             first = false;
         }
@@ -313,17 +319,26 @@ mod tests {
         let g = parse_context(r#"AND "cloud computing" | AND "wireless""#).unwrap();
         assert_eq!(g.len(), 2);
         assert_eq!(g[1].all, [vec![ph("wireless")]]);
-        let g = parse_context(r#"AND "developed countries" AND "created nations developed countries"~100"#).unwrap();
+        let g = parse_context(
+            r#"AND "developed countries" AND "created nations developed countries"~100"#,
+        )
+        .unwrap();
         assert_eq!(g[0].all.len(), 2);
         assert!(parse_context("").unwrap().is_empty());
     }
 
     #[test]
     fn errors_name_the_problem() {
-        assert!(parse_fingerprint(r#""unterminated"#).unwrap_err().contains("unterminated"));
+        assert!(parse_fingerprint(r#""unterminated"#)
+            .unwrap_err()
+            .contains("unterminated"));
         assert!(parse_fingerprint(r#""a" AND"#).unwrap_err().contains("end"));
-        assert!(parse_fingerprint(r#"("a" "b")"#).unwrap_err().contains("OR"));
-        assert!(parse_fingerprint(r#""x"~y"#).unwrap_err().contains("number"));
+        assert!(parse_fingerprint(r#"("a" "b")"#)
+            .unwrap_err()
+            .contains("OR"));
+        assert!(parse_fingerprint(r#""x"~y"#)
+            .unwrap_err()
+            .contains("number"));
         assert!(parse_fingerprint("").is_err());
         assert!(parse_context(r#"AND "a" "b""#).is_err());
     }

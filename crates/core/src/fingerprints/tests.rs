@@ -10,7 +10,9 @@ fn tsv(list: &str) -> Fingerprints {
 }
 
 fn csv(list: &str) -> Fingerprints {
-    let mut s = String::from("\"Fingerprint - Tortured Phrase\",\"Expected Text\",\"Nb Retrieved Papers\"\n");
+    let mut s = String::from(
+        "\"Fingerprint - Tortured Phrase\",\"Expected Text\",\"Nb Retrieved Papers\"\n",
+    );
     s.push_str(list);
     Fingerprints::from_reader(s.as_bytes(), ListFormat::PpsCsv, "test").unwrap()
 }
@@ -21,35 +23,181 @@ fn slice(text: &str, h: &Hit) -> String {
 
 /// (name, list as TSV, text, expected matched slices)
 const CASES: &[(&str, &str, &str, &[&str])] = &[
-    ("plain", "irregular woodland\trandom forest", "We fit an irregular woodland model.", &["irregular woodland"]),
-    ("case", "irregular woodland\trandom forest", "An Irregular WOODLAND.", &["Irregular WOODLAND"]),
-    ("line break", "irregular woodland\trandom forest", "an irregular\n  woodland", &["irregular\n  woodland"]),
-    ("hyphen in text", "cross approval\tcross validation", "ten-fold cross-approval", &["cross-approval"]),
-    ("hyphen in list", "cross-approval\tcross validation", "ten-fold cross approval", &["cross approval"]),
-    ("closed up", "cross-approval\tcross validation", "crossapproval was used", &["crossapproval"]),
-    ("plural head", "neural organization\tneural network", "two neural organizations", &["neural organizations"]),
-    ("singular head", "neural associations\tneural networks", "a neural association", &["neural association"]),
-    ("ed head", "pc helped\tcomputer aided", "PC helping design", &["PC helping"]),
-    ("no ed on plain head", "as pursues\tas follows", "as pursued by police", &[]),
-    ("word boundary left", "bosom\tbreast", "unbosom yourself", &[]),
+    (
+        "plain",
+        "irregular woodland\trandom forest",
+        "We fit an irregular woodland model.",
+        &["irregular woodland"],
+    ),
+    (
+        "case",
+        "irregular woodland\trandom forest",
+        "An Irregular WOODLAND.",
+        &["Irregular WOODLAND"],
+    ),
+    (
+        "line break",
+        "irregular woodland\trandom forest",
+        "an irregular\n  woodland",
+        &["irregular\n  woodland"],
+    ),
+    (
+        "hyphen in text",
+        "cross approval\tcross validation",
+        "ten-fold cross-approval",
+        &["cross-approval"],
+    ),
+    (
+        "hyphen in list",
+        "cross-approval\tcross validation",
+        "ten-fold cross approval",
+        &["cross approval"],
+    ),
+    (
+        "closed up",
+        "cross-approval\tcross validation",
+        "crossapproval was used",
+        &["crossapproval"],
+    ),
+    (
+        "plural head",
+        "neural organization\tneural network",
+        "two neural organizations",
+        &["neural organizations"],
+    ),
+    (
+        "singular head",
+        "neural associations\tneural networks",
+        "a neural association",
+        &["neural association"],
+    ),
+    (
+        "ed head",
+        "pc helped\tcomputer aided",
+        "PC helping design",
+        &["PC helping"],
+    ),
+    (
+        "no ed on plain head",
+        "as pursues\tas follows",
+        "as pursued by police",
+        &[],
+    ),
+    (
+        "word boundary left",
+        "bosom\tbreast",
+        "unbosom yourself",
+        &[],
+    ),
     ("word boundary right", "bosom\tbreast", "bosomy", &[]),
-    ("punctuation token", "artificial neural system (ann)\tartificial neural network (ANN)", "an Artificial Neural System (ANN) was", &["Artificial Neural System (ANN)"]),
-    ("curly apostrophe", "alzheimer's illness\tAlzheimer's disease", "Alzheimer’s illness", &["Alzheimer’s illness"]),
-    ("longest wins", "neural system\tneural network\nartificial neural system\tartificial neural network", "an artificial neural system", &["artificial neural system"]),
-    ("adjacent hits", "big information\tbig data\ncounterfeit consciousness\tartificial intelligence", "big information counterfeit consciousness", &["big information", "counterfeit consciousness"]),
-    ("repeated", "bosom\tbreast", "bosom and bosom", &["bosom", "bosom"]),
-    ("AND present", "bosom\tbreast\tAND \"breast\"", "bosom malignancy; breast cancer", &["bosom"]),
-    ("AND absent", "bosom\tbreast\tAND \"breast\"", "bosom malignancy", &[]),
-    ("NOT present", "highlight extraction\tfeature extraction\tNOT specular", "specular highlight extraction", &[]),
-    ("NOT absent", "highlight extraction\tfeature extraction\tNOT specular", "CNN highlight extraction", &["highlight extraction"]),
-    ("prefix", "enhancement calculation\toptimization algorithm\tAND optimiz*", "an enhancement calculation for optimizing", &["enhancement calculation"]),
-    ("prefix absent", "enhancement calculation\toptimization algorithm\tAND optimiz*", "an enhancement calculation", &[]),
-    ("either group", "cloud climate\tcloud environment\tAND \"cloud computing\" | AND \"wireless\"", "a wireless cloud climate", &["cloud climate"]),
-    ("neither group", "cloud climate\tcloud environment\tAND \"cloud computing\" | AND \"wireless\"", "a cloud climate", &[]),
-    ("any of", "corridor impact\tHall effect\tAND (\"magnetic\" OR \"sensor\")", "the corridor impact sensor", &["corridor impact"]),
-    ("near context", "created nations\tdeveloped countries\tAND \"poor developed\"~3", "created nations are poor and not developed", &["created nations"]),
-    ("near context too far", "created nations\tdeveloped countries\tAND \"poor developed\"~2", "created nations are poor and not really developed", &[]),
-    ("multibyte", "façade naïve\tfront", "«Ünïcode» FAÇADE naïve ✓", &["FAÇADE naïve"]),
+    (
+        "punctuation token",
+        "artificial neural system (ann)\tartificial neural network (ANN)",
+        "an Artificial Neural System (ANN) was",
+        &["Artificial Neural System (ANN)"],
+    ),
+    (
+        "curly apostrophe",
+        "alzheimer's illness\tAlzheimer's disease",
+        "Alzheimer’s illness",
+        &["Alzheimer’s illness"],
+    ),
+    (
+        "possessive after phrase",
+        "informational collection\tdataset",
+        "the informational collection’s size",
+        &["informational collection"],
+    ),
+    (
+        "longest wins",
+        "neural system\tneural network\nartificial neural system\tartificial neural network",
+        "an artificial neural system",
+        &["artificial neural system"],
+    ),
+    (
+        "adjacent hits",
+        "big information\tbig data\ncounterfeit consciousness\tartificial intelligence",
+        "big information counterfeit consciousness",
+        &["big information", "counterfeit consciousness"],
+    ),
+    (
+        "repeated",
+        "bosom\tbreast",
+        "bosom and bosom",
+        &["bosom", "bosom"],
+    ),
+    (
+        "AND present",
+        "bosom\tbreast\tAND \"breast\"",
+        "bosom malignancy; breast cancer",
+        &["bosom"],
+    ),
+    (
+        "AND absent",
+        "bosom\tbreast\tAND \"breast\"",
+        "bosom malignancy",
+        &[],
+    ),
+    (
+        "NOT present",
+        "highlight extraction\tfeature extraction\tNOT specular",
+        "specular highlight extraction",
+        &[],
+    ),
+    (
+        "NOT absent",
+        "highlight extraction\tfeature extraction\tNOT specular",
+        "CNN highlight extraction",
+        &["highlight extraction"],
+    ),
+    (
+        "prefix",
+        "enhancement calculation\toptimization algorithm\tAND optimiz*",
+        "an enhancement calculation for optimizing",
+        &["enhancement calculation"],
+    ),
+    (
+        "prefix absent",
+        "enhancement calculation\toptimization algorithm\tAND optimiz*",
+        "an enhancement calculation",
+        &[],
+    ),
+    (
+        "either group",
+        "cloud climate\tcloud environment\tAND \"cloud computing\" | AND \"wireless\"",
+        "a wireless cloud climate",
+        &["cloud climate"],
+    ),
+    (
+        "neither group",
+        "cloud climate\tcloud environment\tAND \"cloud computing\" | AND \"wireless\"",
+        "a cloud climate",
+        &[],
+    ),
+    (
+        "any of",
+        "corridor impact\tHall effect\tAND (\"magnetic\" OR \"sensor\")",
+        "the corridor impact sensor",
+        &["corridor impact"],
+    ),
+    (
+        "near context",
+        "created nations\tdeveloped countries\tAND \"poor developed\"~3",
+        "created nations are poor and not developed",
+        &["created nations"],
+    ),
+    (
+        "near context too far",
+        "created nations\tdeveloped countries\tAND \"poor developed\"~2",
+        "created nations are poor and not really developed",
+        &[],
+    ),
+    (
+        "multibyte",
+        "façade naïve\tfront",
+        "«Ünïcode» FAÇADE naïve ✓",
+        &["FAÇADE naïve"],
+    ),
 ];
 
 #[test]
@@ -73,10 +221,21 @@ fn csv_queries_match() {
     assert_eq!(fp.entries()[0].papers(), Some(13786));
     let text = "An arbitrary woodland and an irregular woodland; bosom and breast; gatherings for clustering.";
     let got: Vec<String> = fp.find(text).iter().map(|h| slice(text, h)).collect();
-    assert_eq!(got, ["arbitrary woodland", "irregular woodland", "bosom", "gatherings for clustering"]);
+    assert_eq!(
+        got,
+        [
+            "arbitrary woodland",
+            "irregular woodland",
+            "bosom",
+            "gatherings for clustering"
+        ]
+    );
     let hits = fp.find(text);
     assert_eq!(hits[0].expected, "random forest");
-    assert_eq!(fp.entries()[hits[3].entry].phrase(), "gatherings clustering");
+    assert_eq!(
+        fp.entries()[hits[3].entry].phrase(),
+        "gatherings clustering"
+    );
 }
 
 #[test]
@@ -89,17 +248,42 @@ fn self_contained_rows_are_inert() {
         "supervised learning\tsupervised (machine) learning\n",
     ));
     assert_eq!(fp.inert(), [0, 2, 4]);
-    assert!(fp.find("cloud computing and supervised learning").is_empty());
+    assert!(fp
+        .find("cloud computing and supervised learning")
+        .is_empty());
     assert!(fp.find("machine learning").is_empty());
     assert_eq!(fp.find("machine knowledge").len(), 1);
 }
 
 #[test]
+fn clean_text_disables_reversed_rows() {
+    let mut fp = tsv("image features\tpicture features\nirregular woodland\trandom forest");
+    let off = fp.disable_found_in(["We extract image features.", "Nothing here."]);
+    assert_eq!(off, [0]);
+    assert_eq!(fp.inert(), [0]);
+    assert!(fp.find("image features").is_empty());
+    assert_eq!(fp.find("an irregular woodland").len(), 1);
+    assert!(fp.disable_found_in(["image features"]).is_empty());
+}
+
+#[test]
 fn suggestions_are_cleaned() {
-    assert_eq!(suggestion("supervised [machine] learning"), "supervised learning");
-    assert_eq!(suggestion("Crow search algorithm ?"), "Crow search algorithm");
-    assert_eq!(suggestion("classification algorithm (?)"), "classification algorithm");
-    assert_eq!(suggestion("(optical) character recognition (OCR)"), "(optical) character recognition (OCR)");
+    assert_eq!(
+        suggestion("supervised [machine] learning"),
+        "supervised learning"
+    );
+    assert_eq!(
+        suggestion("Crow search algorithm ?"),
+        "Crow search algorithm"
+    );
+    assert_eq!(
+        suggestion("classification algorithm (?)"),
+        "classification algorithm"
+    );
+    assert_eq!(
+        suggestion("(optical) character recognition (OCR)"),
+        "(optical) character recognition (OCR)"
+    );
     assert_eq!(suggestion("[x]"), "[x]");
 }
 
@@ -110,7 +294,10 @@ fn spans_are_list_evidence() {
     assert_eq!(spans.len(), 1);
     assert_eq!(spans[0].text, "Counterfeit consciousness");
     assert_eq!(spans[0].source.as_deref(), Some("list"));
-    assert_eq!(spans[0].suggestion.as_deref(), Some("artificial intelligence"));
+    assert_eq!(
+        spans[0].suggestion.as_deref(),
+        Some("artificial intelligence")
+    );
     assert!(Fingerprints::default().find("anything").is_empty());
 }
 
@@ -148,7 +335,10 @@ fn word() -> impl Strategy<Value = String> {
 }
 
 fn sep() -> impl Strategy<Value = String> {
-    prop::sample::select(vec![" ", "  ", "\n", "-", " — ", ", ", " (", ") ", "’", "'"]).prop_map(str::to_string)
+    prop::sample::select(vec![
+        " ", "  ", "\n", "-", " — ", ", ", " (", ") ", "’", "'",
+    ])
+    .prop_map(str::to_string)
 }
 
 proptest! {
@@ -190,7 +380,8 @@ proptest! {
 /// The dev half of the PPS list loads without a bad line.
 #[test]
 fn dev_list_loads() {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/science/tortured_dev.tsv");
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/data/science/tortured_dev.tsv");
     if !path.exists() {
         eprintln!("skipping: {} not found", path.display());
         return;
@@ -201,4 +392,3 @@ fn dev_list_loads() {
     let hits = fp.find("An abnormal state of trust was measured.");
     assert!(!hits.is_empty());
 }
-

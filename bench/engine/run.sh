@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# The engine benchmark (issue 2): quality of detect/restore on the dev sets
+# and their speed against `wc -w` on the same input in the same run.
+#
+#   bench/engine/run.sh [N_ARTICLES]     (default 300; 0 = every article of split B)
+#
+# Data (read in place, never copied): ../shared/data/news-bbc/bbc_dev.jsonl,
+# ../shared/data/science/science_pairs_dev.jsonl and tortured_dev.tsv.
+# Splits: BBC articles are split by md5(id) mod 2; split A was used to
+# choose the decoder parameters, every figure here is on split B.
+# Output: a table on stdout and bench/out/engine.json.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+data=../shared/data
+n=${1:-300}
+out=bench/out
+mkdir -p "$out"
+cargo build --release -q -p unspin-cli
+bin=${CARGO_TARGET_DIR:-target}/release/unspin
+
+python3 - "$data/news-bbc/bbc_dev.jsonl" "$out/bbc_B.jsonl" "$n" <<'PY'
+import hashlib, json, sys
+src, dst, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+k = 0
+with open(dst, "w") as f:
+    for line in open(src, encoding="utf-8"):
+        d = json.loads(line)
+        if int(hashlib.md5(str(d["id"]).encode()).hexdigest(), 16) % 2 == 1:
+            d["domain"] = "news"
+            f.write(json.dumps(d) + "\n")
+            k += 1
+            if n and k >= n:
+                break
+PY
+
+declare -A report
+for rate in 0.3 0.5; do
+  "$bin" spin --rate "$rate" --seed 7 "$out/bbc_B.jsonl" > "$out/bbc_B_spun_$rate.jsonl"
+  report[news_$rate]=$("$bin" eval --json --pairs "$out/bbc_B_spun_$rate.jsonl")
+done
+report[science_nolist]=$("$bin" eval --json --pairs "$data/science/science_pairs_dev.jsonl")
+report[science_list]=$("$bin" eval --json --pairs "$data/science/science_pairs_dev.jsonl" \
+  --fingerprints "$data/science/tortured_dev.tsv")
+
+# speed on one core: the BBC text as plain JSONL, detect and restore
+# against wc -w, with peak memory
+python3 -c "import json,sys; [print(json.dumps({'id':json.loads(l)['id'],'text':json.loads(l)['text']})) for l in open(sys.argv[1])]" \
+  "$data/news-bbc/bbc_dev.jsonl" > "$out/bbc_all.jsonl"
+bytes=$(wc -c < "$out/bbc_all.jsonl")
+t() { local s e; s=$(date +%s.%N); "$@" > /dev/null; e=$(date +%s.%N); echo "$e - $s" | bc -l; }
+t_wc=$(t wc -w "$out/bbc_all.jsonl")
+t_wc=$(t wc -w "$out/bbc_all.jsonl")
+mem() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1; }
+t_detect=$(t taskset -c 0 "$bin" detect --format jsonl "$out/bbc_all.jsonl")
+t_restore=$(t taskset -c 0 "$bin" restore --format jsonl "$out/bbc_all.jsonl")
+m_detect=$(mem "$bin" detect --format jsonl "$out/bbc_all.jsonl")
+
+python3 - "$out/engine.json" "$bytes" "$t_wc" "$t_detect" "$t_restore" "$m_detect" \
+  "${report[news_0.3]}" "${report[news_0.5]}" "${report[science_nolist]}" "${report[science_list]}" <<'PY'
+import json, sys
+path, nbytes, t_wc, t_det, t_res, mem_kb = sys.argv[1:7]
+nbytes, t_wc, t_det, t_res = int(nbytes), float(t_wc), float(t_det), float(t_res)
+runs = dict(zip(["news spun 0.3", "news spun 0.5", "science, no list", "science, dev list"],
+                [json.loads(x) for x in sys.argv[7:11]]))
+mb = nbytes / 1e6
+speed = {
+    "input_mb": mb,
+    "wc_w_mb_s": mb / t_wc, "detect_mb_s": mb / t_det, "restore_mb_s": mb / t_res,
+    "detect_vs_wc": t_wc / t_det, "restore_vs_wc": t_wc / t_res,
+    "detect_peak_mib": int(mem_kb) / 1024,
+}
+json.dump({"quality": runs, "speed": speed}, open(path, "w"), indent=1)
+keys = ["span_precision", "span_recall", "span_f1", "clean_flags_per_1k", "doc_auc",
+        "wer_reduction", "damage_rate"]
+print("| set | pairs | " + " | ".join(keys) + " |")
+print("|---" * (len(keys) + 2) + "|")
+for name, r in runs.items():
+    print(f"| {name} | {r['pairs']} | " + " | ".join(f"{r[k]:.3f}" for k in keys) + " |")
+print()
+print("| speed (one core, BBC %.1f MB) | MB/s | ratio to wc -w |" % mb)
+print("|---|---|---|")
+print(f"| wc -w | {speed['wc_w_mb_s']:.1f} | 1 |")
+print(f"| detect | {speed['detect_mb_s']:.3f} | {speed['detect_vs_wc']:.4f} |")
+print(f"| restore | {speed['restore_mb_s']:.3f} | {speed['restore_vs_wc']:.4f} |")
+print(f"\ndetect peak memory: {speed['detect_peak_mib']:.0f} MiB")
+PY
