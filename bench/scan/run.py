@@ -27,6 +27,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import subprocess
 import sys
 import time
@@ -40,7 +41,7 @@ import json, sys, time, unspin
 path, mode = sys.argv[1], sys.argv[2]
 u = unspin.default_unspinner()
 u.detect("warm up")
-t0 = time.perf_counter()
+t0, c0 = time.perf_counter(), time.process_time()
 n = 0
 with open(path, "rb") as f:
     while True:
@@ -54,17 +55,26 @@ with open(path, "rb") as f:
         else:
             out, _ = u.scan_lines(chunk)
         n += len(out)
-print(json.dumps({"seconds": time.perf_counter() - t0, "records": n}))
+print(json.dumps({"seconds": time.perf_counter() - t0, "cpu": time.process_time() - c0, "records": n}))
 """
 
 
+def children_cpu():
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
 def timed(cmd, repeat, env=None):
+    """(best wall seconds, CPU seconds of that run)."""
     best = None
     for _ in range(repeat):
-        t0 = time.perf_counter()
-        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-        dt = time.perf_counter() - t0
-        best = dt if best is None else min(best, dt)
+        c0, t0 = children_cpu(), time.perf_counter()
+        r = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+        dt, cpu = time.perf_counter() - t0, children_cpu() - c0
+        if r.returncode not in (0, 2):
+            raise SystemExit(f"{cmd} failed:\n{r.stderr.decode()[-2000:]}")
+        if best is None or dt < best[0]:
+            best = (dt, cpu)
     return best
 
 
@@ -80,6 +90,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--input", default=DATA, help="a JSONL corpus (default: the BBC dev set)")
+    ap.add_argument("--mb", type=float, default=1.0, help="size of the 1x input: the first MB of --input")
     args = ap.parse_args()
     if not os.path.exists(args.input):
         print(f"bench/scan: skipped: {args.input} not found")
@@ -88,20 +99,26 @@ def main():
     bin_ = os.environ.get("UNSPIN_BIN") or os.path.join(os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target")), "release", "unspin")
     if not os.environ.get("UNSPIN_BIN"):
         subprocess.run(["cargo", "build", "--release", "-q", "-p", "unspin-cli"], cwd=ROOT, check=True)
-    src = args.input
-    size = os.path.getsize(src)
+    # the 1x input: whole records from the start of --input, about --mb MB
+    data = bytearray()
+    with open(args.input, "rb") as f:
+        for line in f:
+            if len(data) + len(line) > args.mb * 1e6 and data:
+                break
+            data += line
+    src = os.path.join(OUT, "scan-1x.jsonl")
     big = os.path.join(OUT, "scan-10x.jsonl")
-    if not os.path.exists(big) or os.path.getsize(big) != 10 * size:
-        with open(src, "rb") as f:
-            data = f.read()
-        with open(big, "wb") as f:
-            for _ in range(10):
-                f.write(data)
+    with open(src, "wb") as f:
+        f.write(data)
+    with open(big, "wb") as f:
+        for _ in range(10):
+            f.write(data)
+    size = len(data)
     mb = size / 1e6
     scan = [bin_, "scan", "-q"]
-    one = timed(["taskset", "-c", "0"] + scan + ["-j", "1", src], args.repeat)
-    two = timed(["taskset", "-c", "0,1"] + scan + ["-j", "2", src], args.repeat)
-    wc = timed(["taskset", "-c", "0", "wc", "-w", src], args.repeat)
+    (one, one_cpu) = timed(["taskset", "-c", "0"] + scan + ["-j", "1", src], args.repeat)
+    (two, two_cpu) = timed(["taskset", "-c", "0,1"] + scan + ["-j", "2", src], args.repeat)
+    (wc, wc_cpu) = timed(["taskset", "-c", "0", "wc", "-w", src], max(args.repeat, 5))
     rss1 = peak_rss_kb(scan + ["-j", "2", src])
     rss10 = peak_rss_kb(scan + ["-j", "2", big])
     rows = {
@@ -111,6 +128,11 @@ def main():
         "scaling_2_vs_1": one / two,
         "wc_w_mb_s": mb / wc,
         "scan_1core_vs_wc_w": wc / one,
+        "scan_mb_per_cpu_s_j1": mb / one_cpu,
+        "scan_mb_per_cpu_s_j2": mb / two_cpu,
+        "cpu_efficiency_j2_vs_j1": one_cpu / two_cpu,
+        "wc_w_mb_per_cpu_s": mb / max(wc_cpu, 1e-3),
+        "load_avg_1min": os.getloadavg()[0],
         "peak_rss_1x_mb": rss1 / 1024,
         "peak_rss_10x_mb": rss10 / 1024,
         "peak_rss_10x_vs_1x": rss10 / rss1,
@@ -123,10 +145,12 @@ def main():
             for _ in range(args.repeat):
                 r = subprocess.run(["taskset", "-c", "0,1", py, "-c", PY_BENCH, src, mode], check=True,
                                    capture_output=True, text=True, env=env)
-                s = json.loads(r.stdout)["seconds"]
-                best = s if best is None else min(best, s)
-            rows[f"python_{mode}_mb_s"] = mb / best
-            rows[f"python_{mode}_vs_cli"] = two / best
+                m = json.loads(r.stdout)
+                if best is None or m["seconds"] < best["seconds"]:
+                    best = m
+            rows[f"python_{mode}_mb_s"] = mb / best["seconds"]
+            rows[f"python_{mode}_vs_cli"] = two / best["seconds"]
+            rows[f"python_{mode}_vs_cli_cpu"] = two_cpu / best["cpu"]
     targets = {
         "scaling_2_vs_1": (">=", 1.8),
         "scan_1core_vs_wc_w": (">=", 0.08),

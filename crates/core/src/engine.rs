@@ -167,6 +167,8 @@ struct Analysis {
     /// sum of posteriors and number of words, for the document score
     expected_spun: f64,
     words: usize,
+    /// calibrated probability that the document is spun
+    doc_score: f64,
 }
 
 impl Unspinner {
@@ -225,9 +227,7 @@ impl Unspinner {
         let n_list = list.len();
         spans.extend(list);
         spans.sort_by_key(|s| (s.start, s.end));
-        let p = &self.params();
-        let rate = a.expected_spun / (a.words.max(1) as f64);
-        let mut score = sigmoid(p.doc_a * rate + p.doc_b);
+        let mut score = a.doc_score;
         if n_list > 0 {
             // each listed tortured phrase is near-certain evidence
             score = 1.0 - (1.0 - score) * 0.05f64.powi(n_list as i32);
@@ -276,16 +276,36 @@ impl Unspinner {
         Restoration::apply(text, changes)
     }
 
+    /// Decodes a document twice: a first pass with the model's prior spin
+    /// rate scores the document; the second decodes with the rate that
+    /// score implies (a spinner's rate is a property of the document: a
+    /// clean text gets a low prior, a spun one a high prior).
     fn analyze(&self, t: &Text) -> Analysis {
+        let p = self.params();
+        let first = self.analyze_with(t, p.spin_rate);
+        if !p.adaptive {
+            return first;
+        }
+        let rho = p.spin_rate_clean + first.doc_score * (p.spin_rate_spun - p.spin_rate_clean);
+        let mut second = self.analyze_with(t, rho);
+        second.doc_score = first.doc_score;
+        second
+    }
+
+    fn analyze_with(&self, t: &Text, rho: f64) -> Analysis {
         let mut out = Analysis {
             changes: Vec::new(),
             flagged: Vec::new(),
             expected_spun: 0.0,
             words: t.words().len(),
+            doc_score: 0.0,
         };
         for sent in t.sentences() {
-            self.decode_sentence(t, sent, &mut out);
+            self.decode_sentence(t, sent, rho as f32, &mut out);
         }
+        let p = self.params();
+        let rate = out.expected_spun / (out.words.max(1) as f64);
+        out.doc_score = sigmoid(p.doc_a * rate + p.doc_b);
         out
     }
 
@@ -322,6 +342,7 @@ impl Unspinner {
         &self,
         t: &Text,
         sent: std::ops::Range<usize>,
+        rho: f32,
         out: &mut Analysis,
     ) {
         let lm: &NgramLm = &self.model.lm;
@@ -332,7 +353,6 @@ impl Unspinner {
             return;
         }
         let ids: Vec<Option<u32>> = words.iter().map(|w| lm.id(&w.norm)).collect();
-        let rho = p.spin_rate as f32;
         let ln_keep = (1.0 - rho).ln();
         let ln_spin = rho.ln() - ln_keep - p.change_margin as f32;
         let fw = p.freq_weight as f32;
@@ -410,9 +430,6 @@ impl Unspinner {
                 // in the beam when their neighbours change too
                 scored.sort_by(|a, b| b.0.total_cmp(&a.0));
                 scored.truncate(ALTS_PER_SPAN);
-                if std::env::var_os("UNSPIN_DEBUG").is_some() {
-                    eprintln!("{key}: keep {keep_local:.1} {:?}", scored.iter().map(|x| (x.1.text.as_str(), x.0, x.1.bonus)).collect::<Vec<_>>());
-                }
                 let floor = scored.first().map_or(f32::NEG_INFINITY, |x| x.0) - 12.0;
                 alts.extend(scored.into_iter().filter(|x| x.0 >= floor).map(|x| x.1));
                 for a in active.iter_mut().skip(i).take(k) {

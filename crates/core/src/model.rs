@@ -227,6 +227,12 @@ impl ContainerWriter {
 pub struct Params {
     /// prior probability that a word with candidates was substituted
     pub spin_rate: f64,
+    /// decode twice, the second time with a prior set by the document score
+    pub adaptive: bool,
+    /// prior spin rate of a document scored clean (adaptive decoding)
+    pub spin_rate_clean: f64,
+    /// prior spin rate of a document scored spun (adaptive decoding)
+    pub spin_rate_spun: f64,
     /// how much of the candidate's unigram advantage is discounted (0 = none)
     pub freq_weight: f64,
     /// scale of ln P(spun | original): 1 trusts the thesaurus' channel fully,
@@ -250,6 +256,9 @@ impl Default for Params {
     fn default() -> Params {
         Params {
             spin_rate: 0.15,
+            adaptive: true,
+            spin_rate_clean: 0.02,
+            spin_rate_spun: 0.35,
             freq_weight: 0.5,
             channel_weight: 0.5,
             change_margin: 1.0,

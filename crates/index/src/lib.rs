@@ -318,6 +318,8 @@ impl Index {
     /// A writer that appends to this index. Only one writer may exist at a
     /// time across processes ([`Error::Locked`] otherwise).
     pub fn writer(&self) -> Result<IndexWriter> {
+        // the writer must see every committed id to replace duplicates
+        self.reader.reload()?;
         let threads = std::thread::available_parallelism()
             .map_or(1, |n| n.get())
             .clamp(1, 4);

@@ -178,6 +178,16 @@ fn the_last_document_with_an_id_wins() {
         Some("document b, revised")
     );
     assert_eq!(index.get("zzz").unwrap(), None);
+    // a writer sees ids committed by an earlier writer without a reload
+    let mut w = index.writer().unwrap();
+    w.add("d", "document d").unwrap();
+    w.commit().unwrap();
+    drop(w);
+    let mut w = index.writer().unwrap();
+    assert_eq!(w.add("d", "document d again").unwrap(), Added::Replaced);
+    w.finish().unwrap();
+    index.reload().unwrap();
+    assert_eq!(index.num_docs(), 4);
 }
 
 #[test]
@@ -434,5 +444,54 @@ fn bbc_spun_copies_are_traced_and_restored() {
         let r = restore_by_reference(&index, &unspinner, &spun).unwrap();
         let words = |s: &str| unspin_core::text::metric_words(s);
         assert_eq!(words(&r.text), words(text), "{id}");
+    }
+}
+
+/// Model-based test: random adds (ids from a small pool, so many replace),
+/// commits and writer reopenings, checked against a map after each commit.
+#[test]
+fn random_add_commit_sequences_match_a_simple_model() {
+    use rand::{Rng, SeedableRng};
+    for seed in 0..4u64 {
+        let mut rng = rand::rngs::SmallRng::seed_from_u64(seed);
+        let tmp = tempfile::tempdir().unwrap();
+        let index = Index::create(&tmp.path().join("idx")).unwrap();
+        let mut model: std::collections::HashMap<String, String> = Default::default();
+        let mut pending = model.clone();
+        let mut w = index.writer().unwrap();
+        for step in 0..120 {
+            match rng.gen_range(0..10) {
+                0 => {
+                    w.commit().unwrap();
+                    model = pending.clone();
+                }
+                1 => {
+                    // a new writer: what the old one did not commit is lost
+                    drop(w);
+                    pending = model.clone();
+                    w = index.writer().unwrap();
+                }
+                _ => {
+                    let id = format!("id-{}", rng.gen_range(0..15));
+                    let text = format!("Version {step} of document {id}, seed {seed}.");
+                    let added = w.add(&id, &text).unwrap();
+                    let was_there = pending.insert(id, text).is_some();
+                    assert_eq!(added == Added::Replaced, was_there, "step {step}");
+                }
+            }
+            index.reload().unwrap();
+            assert_eq!(
+                index.num_docs() as usize,
+                model.len(),
+                "seed {seed} step {step}"
+            );
+            for (id, text) in &model {
+                assert_eq!(
+                    index.get(id).unwrap().as_ref(),
+                    Some(text),
+                    "seed {seed} step {step}"
+                );
+            }
+        }
     }
 }

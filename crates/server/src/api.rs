@@ -322,6 +322,26 @@ async fn time_limit(State(limit): State<Duration>, req: Request, next: Next) -> 
     }
 }
 
+/// Refuses a body whose declared length is over the limit before reading
+/// any of it, so a client that sent `Expect: 100-continue` is told 413
+/// instead of being invited to upload it. (Bodies without a length, or
+/// that lie about it, are still cut at the limit while they are read.)
+async fn declared_length_limit(State(limit): State<usize>, req: Request, next: Next) -> Response {
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    match declared {
+        Some(n) if n > limit as u64 => ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("the request body ({n} bytes) is larger than the limit of {limit} bytes"),
+        )
+        .into_response(),
+        _ => next.run(req).await,
+    }
+}
+
 /// Rewrites any error answer that is not already JSON (axum's 404 and 405,
 /// for instance) into `{"error": ...}`, keeping its status and headers.
 async fn json_errors(req: Request, next: Next) -> Response {
@@ -374,8 +394,8 @@ async fn json_errors(req: Request, next: Next) -> Response {
 }
 
 /// The whole application with its layers, outermost first: request log,
-/// JSON errors, time limit, then (API routes only) the concurrency limit,
-/// then the body limit.
+/// JSON errors, time limit, declared body length, then (API routes only) the
+/// concurrency limit, then the body limit as the body is read.
 pub(crate) fn router(st: Arc<AppState>) -> Router {
     static NEXT_ID: AtomicU64 = AtomicU64::new(1);
     let limits = st.limits;
@@ -391,6 +411,7 @@ pub(crate) fn router(st: Arc<AppState>) -> Router {
         .merge(api)
         .layer(DefaultBodyLimit::max(limits.body_bytes))
         .with_state(st)
+        .layer(middleware::from_fn_with_state(limits.body_bytes, declared_length_limit))
         .layer(middleware::from_fn_with_state(limits.timeout, time_limit))
         .layer(middleware::from_fn(json_errors))
         .layer(

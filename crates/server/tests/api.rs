@@ -401,3 +401,37 @@ async fn graceful_shutdown_finishes_requests_in_flight() {
     // and the listener is closed
     assert!(tokio::net::TcpStream::connect(addr).await.is_err());
 }
+
+/// Over a real socket: a body declared too large is refused before it is
+/// sent (no `100 Continue`), so the client never uploads it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn declared_oversized_bodies_are_refused_before_upload() {
+    let limit = 4096;
+    let server = server(small_limits(limit), None);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let serving = tokio::spawn(server.serve(listener, async {
+        let _ = stop_rx.await;
+    }));
+    for path in ENDPOINTS {
+        let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
+        let req = format!(
+            "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n",
+            10 * limit
+        );
+        s.write_all(req.as_bytes()).await.unwrap();
+        let mut out = String::new();
+        tokio::time::timeout(Duration::from_secs(5), s.read_to_string(&mut out))
+            .await
+            .expect("an answer without the body")
+            .unwrap();
+        assert!(out.starts_with("HTTP/1.1 413"), "{path}: {out}");
+        assert!(!out.contains("100 Continue"), "{path}: {out}");
+        let body = &out[out.find("\r\n\r\n").unwrap() + 4..];
+        let v: Value = serde_json::from_str(body).unwrap();
+        assert!(v["error"].as_str().unwrap().contains("40960 bytes"), "{v}");
+    }
+    stop_tx.send(()).unwrap();
+    serving.await.unwrap().unwrap();
+}

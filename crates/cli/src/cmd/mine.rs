@@ -2,7 +2,8 @@
 //!
 //! Reads the suspect corpus (`--corpus`) and, optionally, clean reference
 //! text (`--reference`), runs [`unspin_core::mine::Miner`] with the built-in
-//! thesaurus (or a MyThes file given with `--thesaurus`), and writes the
+//! thesaurus (or a MyThes file given with `--thesaurus`), learning from a
+//! known list when one is given (`--fingerprints`), and writes the
 //! best candidates in the TSV list format (`tortured<TAB>expected`), or as
 //! JSON lines with their evidence (`--jsonl`). A `.jsonl` file holds one
 //! document per line (the `--field` value: a string, or an array of strings
@@ -15,6 +16,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use serde_json::Value;
+use unspin_core::fingerprints::Fingerprints;
 use unspin_core::mine::{write_tsv, MineOptions, Miner, Thesaurus};
 
 /// Flags of `unspin mine`.
@@ -30,6 +32,10 @@ pub struct Args {
     /// The JSONL field holding the text (a string or an array of strings).
     #[arg(long, default_value = "text", value_name = "NAME")]
     field: String,
+    /// A list of known tortured phrases (PPS CSV or TSV): they are not
+    /// proposed again, and their word substitutions count as evidence.
+    #[arg(long, value_name = "FILE")]
+    fingerprints: Option<PathBuf>,
     /// A MyThes thesaurus file (th_*.dat) instead of the built-in one.
     #[arg(long, value_name = "FILE")]
     thesaurus: Option<PathBuf>,
@@ -70,6 +76,11 @@ pub fn run(args: Args) -> Result<ExitCode> {
         ..MineOptions::default()
     };
     let mut miner = Miner::new(&thesaurus, options);
+    if let Some(path) = &args.fingerprints {
+        let list = Fingerprints::from_path(path)
+            .with_context(|| format!("cannot load fingerprints {}", path.display()))?;
+        miner.learn_from_list(list.entries().iter().map(|e| (e.phrase(), e.suggestion())));
+    }
     let mut skipped = 0usize;
     for path in &args.corpus {
         skipped += read_documents(path, &args.field, |t| miner.add_corpus(t))?;
