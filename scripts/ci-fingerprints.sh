@@ -7,8 +7,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
-cargo test -p unspin-core --lib -- fingerprints:: mine::
-cargo test -p unspin-cli --bin unspin -- cmd::mine::
+# the unit tests run in `cargo test --workspace` (scripts/test.sh)
 if [ -f "$root/../shared/data/science/tortured_dev.tsv" ]; then
     bench/fingerprints/run.sh "$root/../shared/data" --no-mine --mb 8
 else

@@ -5,7 +5,7 @@
 # `unspin index build` + `unspin trace` on a tiny corpus.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo test -p unspin-index
+# the index tests run in `cargo test --workspace` (scripts/test.sh)
 cargo check -p unspin-index --benches
 cargo build -p unspin-cli
 bin="${CARGO_TARGET_DIR:-target}/debug/unspin"

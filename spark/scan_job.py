@@ -18,6 +18,7 @@ bad, as with the CLI. See spark/README.md for running on a cluster.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import Iterator, List, Optional
 
@@ -64,13 +65,17 @@ def scan_batches(
 def read_lines(spark, paths: List[str]):
     """(file_idx, line, value) for every line of every file, numbered per file."""
     from pyspark.sql import Row
+    from pyspark.sql import functions as F
 
     frames = []
     for idx, path in enumerate(paths):
-        # bytes, not str: invalid UTF-8 must reach unspin as it is, to be
-        # reported (or replaced with --lossy) exactly as the CLI does
-        rdd = spark.sparkContext.textFile(path, use_unicode=False).zipWithIndex()
-        rows = rdd.map(lambda p, idx=idx: Row(file_idx=idx, line=p[1] + 1, value=bytearray(p[0])))
+        # Spark SQL's text source keeps each line's raw bytes (cast to binary
+        # they come back untouched), so invalid UTF-8 reaches unspin as it
+        # is, to be reported (or replaced with --lossy) exactly as the CLI
+        # does; lineSep "\n" splits lines where the CLI does (a "\r" before
+        # it is dropped by the record parser, as in the CLI).
+        lines = spark.read.option("lineSep", "\n").text(path).select(F.col("value").cast("binary").alias("value"))
+        rows = lines.rdd.zipWithIndex().map(lambda p, idx=idx: Row(file_idx=idx, line=p[1] + 1, value=p[0].value))
         frames.append(spark.createDataFrame(rows, "file_idx INT, line LONG, value BINARY"))
     df = frames[0]
     for f in frames[1:]:
@@ -82,6 +87,10 @@ def run(spark, paths: List[str], output: str, restore=False, lossy=False, ordere
     """Runs the scan; returns (documents, bad)."""
     from pyspark.sql import functions as F
 
+    if __name__ != "__main__":
+        # imported (not spark-submitted): executors need this module to
+        # unpickle scan_batches
+        spark.sparkContext.addPyFile(os.path.abspath(__file__))
     df = read_lines(spark, paths)
 
     def fn(batches):

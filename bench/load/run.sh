@@ -118,12 +118,13 @@ rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$SERVER_PID/status"; }
 run_wrk() { # path seconds
   UNSPIN_PATH="$1" UNSPIN_BODY="$WORK/body.json" \
     timeout $(( $2 + 30 )) wrk --threads "$THREADS" --connections "$CONNECTIONS" --duration "${2}s" \
-    --timeout 10s --script "$ROOT/bench/load/post.lua" "$URL" > "$WORK/wrk.out" 2>&1 \
+    --timeout 30s --script "$ROOT/bench/load/post.lua" "$URL" > "$WORK/wrk.out" 2>&1 \
     || { echo "load: wrk failed:" >&2; cat "$WORK/wrk.out" >&2; exit 2; }
   sed -n 's/^RESULT //p' "$WORK/wrk.out"
 }
 
 echo "load: server $URL (pid $SERVER_PID), document $DOC_BYTES bytes ($SOURCE)" >&2
+LOADAVG_START=$(cut -d' ' -f1-3 /proc/loadavg)
 RSS_START=$(rss_kb)
 run_wrk /v1/detect "$WARMUP" > /dev/null
 RSS_WARM=$(rss_kb)
@@ -147,6 +148,7 @@ for p in $PATHS; do
   ' "$r" "$before" "$after" "$WORK/rss.txt")")
 done
 RSS_END=$(rss_kb)
+LOADAVG_END=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # graceful shutdown: SIGTERM, then a clean exit
 kill -TERM "$SERVER_PID"
@@ -161,10 +163,10 @@ LOG_LINES=$(grep -c '"answered"\|answered' "$WORK/server.log" || true)
 
 mkdir -p "$(dirname "$OUT")"
 node -e '
-  const [out, source, docBytes, conns, threads, dur, rssStart, rssWarm, rssEnd, shutdown, logLines, ...rs] = process.argv.slice(1);
+  const [out, source, docBytes, conns, threads, dur, rssStart, rssWarm, rssEnd, shutdown, logLines, laStart, laEnd, ...rs] = process.argv.slice(1);
   const runs = rs.map((r) => JSON.parse(r));
   const report = {
-    machine: { cpus: require("os").cpus().length, note: "wrk and the server share these cores" },
+    machine: { cpus: require("os").cpus().length, loadavg_start: laStart, loadavg_end: laEnd, note: "wrk and the server share these cores" },
     document: { bytes: +docBytes, source },
     connections: +conns, threads: +threads, seconds_per_endpoint: +dur,
     rss_kb: { start: +rssStart, after_warmup: +rssWarm, end: +rssEnd },
@@ -173,7 +175,7 @@ node -e '
   require("fs").writeFileSync(out, JSON.stringify(report, null, 2) + "\n");
   const errs = (r) => Object.values(r.errors).reduce((a, b) => a + b, 0);
   console.log(`document: ${docBytes} bytes (${source})`);
-  console.log(`${conns} connections, ${threads} wrk threads, ${dur} s per endpoint, loopback`);
+  console.log(`${conns} connections, ${threads} wrk threads, ${dur} s per endpoint, loopback; load average ${laStart} at start, ${laEnd} at end (${require("os").cpus().length} cores)`);
   console.log("endpoint      req/s    p50 ms   p90 ms   p99 ms   max ms  errors  RSS before→after (MB)");
   for (const r of runs) {
     console.log(`${r.path.padEnd(12)} ${r.rps.toFixed(0).padStart(6)} ${r.p50_ms.toFixed(2).padStart(9)} ${r.p90_ms.toFixed(2).padStart(8)} ` +
@@ -193,7 +195,7 @@ node -e '
   const det = runs.find((r) => r.path === "/v1/detect");
   if (det) console.log(`target p99(/v1/detect) <= 50 ms: ${det.p99_ms <= 50 ? "met" : "missed"} (${det.p99_ms.toFixed(2)} ms)`);
   console.log(`report: ${out}`);
-' "$OUT" "$SOURCE" "$DOC_BYTES" "$CONNECTIONS" "$THREADS" "$DURATION" "$RSS_START" "$RSS_WARM" "$RSS_END" "$SHUTDOWN" "$LOG_LINES" "${RESULTS[@]}"
+' "$OUT" "$SOURCE" "$DOC_BYTES" "$CONNECTIONS" "$THREADS" "$DURATION" "$RSS_START" "$RSS_WARM" "$RSS_END" "$SHUTDOWN" "$LOG_LINES" "$LOADAVG_START" "$LOADAVG_END" "${RESULTS[@]}"
 
 FAILED=$(node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1])); let n = 0; for (const x of r.runs) n += Object.values(x.errors).reduce((a, b) => a + b, 0); console.log(n)' "$OUT")
 if [ "$FAILED" -ne 0 ] || [ "$SHUTDOWN" != ok ]; then

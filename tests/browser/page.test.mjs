@@ -202,7 +202,7 @@ test("paste, highlight, suggest, restore, export", { timeout: 120_000 }, async (
   await page.click("#view-highlights");
   await marks.nth(withSuggestion).focus();
   await page.waitForSelector("#tip:not([hidden])");
-  await page.screenshot({ path: join(ARTIFACTS, "serve-page.png") });
+  await page.screenshot({ path: join(ARTIFACTS, "serve-page.png"), fullPage: true });
 
   assert.deepEqual(problems, [], "console errors: " + problems.join("\n"));
   assert.deepEqual(foreign, [], "requests left the server's origin");

@@ -48,7 +48,10 @@ impl InputArgs {
     pub fn format(&self) -> Format {
         self.format.unwrap_or_else(|| {
             if !self.files.is_empty()
-                && self.files.iter().all(|f| f.extension().is_some_and(|e| e == "jsonl"))
+                && self
+                    .files
+                    .iter()
+                    .all(|f| f.extension().is_some_and(|e| e == "jsonl"))
             {
                 Format::Jsonl
             } else {
@@ -63,7 +66,13 @@ impl InputArgs {
         } else {
             self.files
                 .iter()
-                .map(|f| if f.as_os_str() == "-" { None } else { Some(f.clone()) })
+                .map(|f| {
+                    if f.as_os_str() == "-" {
+                        None
+                    } else {
+                        Some(f.clone())
+                    }
+                })
                 .collect()
         }
     }
@@ -73,10 +82,13 @@ impl InputArgs {
         let mut report = Report::default();
         let format = self.format();
         for src in self.sources() {
-            let name = src.as_ref().map_or("<stdin>".to_string(), |p| p.display().to_string());
+            let name = src
+                .as_ref()
+                .map_or("<stdin>".to_string(), |p| p.display().to_string());
             let reader: Box<dyn Read> = match &src {
                 Some(p) => Box::new(
-                    std::fs::File::open(p).with_context(|| format!("cannot open {}", p.display()))?,
+                    std::fs::File::open(p)
+                        .with_context(|| format!("cannot open {}", p.display()))?,
                 ),
                 None => Box::new(std::io::stdin().lock()),
             };
@@ -86,8 +98,9 @@ impl InputArgs {
                     BufReader::new(reader)
                         .read_to_end(&mut bytes)
                         .with_context(|| format!("cannot read {name}"))?;
-                    let text = decode(bytes, self.lossy)
-                        .with_context(|| format!("{name} is not valid UTF-8 (pass --lossy to replace bad bytes)"))?;
+                    let text = decode(bytes, self.lossy).with_context(|| {
+                        format!("{name} is not valid UTF-8 (pass --lossy to replace bad bytes)")
+                    })?;
                     f(Record {
                         id: Value::String(name.clone()),
                         text,
@@ -128,7 +141,10 @@ pub fn decode(bytes: Vec<u8>, lossy: bool) -> Result<String> {
     match String::from_utf8(bytes) {
         Ok(s) => Ok(s),
         Err(e) if lossy => Ok(String::from_utf8_lossy(e.as_bytes()).into_owned()),
-        Err(e) => bail!("invalid UTF-8 at byte offset {}", e.utf8_error().valid_up_to()),
+        Err(e) => bail!(
+            "invalid UTF-8 at byte offset {}",
+            e.utf8_error().valid_up_to()
+        ),
     }
 }
 
@@ -145,17 +161,29 @@ mod tests {
 
     #[test]
     fn bad_lines_say_why() {
-        assert!(parse_record(b"{\"id\":1}", false, 1).unwrap_err().contains("no \"text\""));
-        assert!(parse_record(b"{\"text\":3}", false, 1).unwrap_err().contains("not a string"));
-        assert!(parse_record(b"[1]", false, 1).unwrap_err().contains("object"));
-        assert!(parse_record(b"{\"text\":\"a\xff\"}", false, 1).unwrap_err().contains("byte offset 10"));
-        assert!(parse_record(b"{\"text\":\"a\xff\"}", true, 1).unwrap().is_some());
+        assert!(parse_record(b"{\"id\":1}", false, 1)
+            .unwrap_err()
+            .contains("no \"text\""));
+        assert!(parse_record(b"{\"text\":3}", false, 1)
+            .unwrap_err()
+            .contains("not a string"));
+        assert!(parse_record(b"[1]", false, 1)
+            .unwrap_err()
+            .contains("object"));
+        assert!(parse_record(b"{\"text\":\"a\xff\"}", false, 1)
+            .unwrap_err()
+            .contains("byte offset 10"));
+        assert!(parse_record(b"{\"text\":\"a\xff\"}", true, 1)
+            .unwrap()
+            .is_some());
         assert!(parse_record(b"  \n", false, 1).unwrap().is_none());
     }
 
     #[test]
     fn passes_other_fields_through() {
-        let r = parse_record(br#"{"id":"a","text":"t","lang":"en"}"#, false, 1).unwrap().unwrap();
+        let r = parse_record(br#"{"id":"a","text":"t","lang":"en"}"#, false, 1)
+            .unwrap()
+            .unwrap();
         assert_eq!(r.id, Value::from("a"));
         assert_eq!(r.extra["lang"], Value::from("en"));
     }

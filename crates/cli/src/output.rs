@@ -97,7 +97,11 @@ mod tests {
 
     #[test]
     fn highlight_brackets_spans() {
-        let h = highlight("a Chilly Conflict é", &[(2, 8, Some("Cold".into()), 0.9), (9, 17, None, 0.6)], false);
+        let h = highlight(
+            "a Chilly Conflict é",
+            &[(2, 8, Some("Cold".into()), 0.9), (9, 17, None, 0.6)],
+            false,
+        );
         assert_eq!(h, "a [[Chilly -> Cold]] [[Conflict]] é");
     }
 }

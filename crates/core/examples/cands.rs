@@ -9,8 +9,20 @@ fn main() {
         let shown: Vec<String> = c
             .iter()
             .take(15)
-            .map(|c| format!("{}({:.1},{:.1})", c.text, c.ln_channel, m.lm().unigram(m.lm().id(&c.text))))
+            .map(|c| {
+                format!(
+                    "{}({:.1},{:.1})",
+                    c.text,
+                    c.ln_channel,
+                    m.lm().unigram(m.lm().id(&c.text))
+                )
+            })
             .collect();
-        println!("{p} [{}] ({}): {}", m.lm().unigram(m.lm().id(&p)), c.len(), shown.join(" "));
+        println!(
+            "{p} [{}] ({}): {}",
+            m.lm().unigram(m.lm().id(&p)),
+            c.len(),
+            shown.join(" ")
+        );
     }
 }

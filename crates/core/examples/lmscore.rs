@@ -5,7 +5,11 @@ fn main() {
     for s in args {
         let w = unspin_core::text::metric_words(&s);
         let ws: Vec<&str> = w.iter().map(|x| x.as_str()).collect();
-        let oov: Vec<&str> = ws.iter().copied().filter(|x| m.lm().id(x).is_none()).collect();
+        let oov: Vec<&str> = ws
+            .iter()
+            .copied()
+            .filter(|x| m.lm().id(x).is_none())
+            .collect();
         println!("{:8.2}  {s}  oov={oov:?}", m.lm().sentence_logp(&ws));
     }
 }

@@ -47,7 +47,10 @@ impl ModelBuilder {
         } else {
             bytes
         };
-        let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let dir = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
         let tmp = dir.join(format!(
             ".{}.tmp-{}",
             path.file_name().and_then(|n| n.to_str()).unwrap_or("model"),
@@ -70,5 +73,7 @@ fn zstd_compress(bytes: &[u8]) -> Result<Vec<u8>> {
 
 #[cfg(not(feature = "builtin-model"))]
 fn zstd_compress(_bytes: &[u8]) -> Result<Vec<u8>> {
-    Err(crate::Error::Training("zstd output needs the builtin-model feature".into()))
+    Err(crate::Error::Training(
+        "zstd output needs the builtin-model feature".into(),
+    ))
 }

@@ -49,7 +49,9 @@ pub struct Unspinner {
     cache: Arc<CandidateCache>,
 }
 
-type Candidates = Arc<Vec<(String, Vec<u32>, f32)>>;
+/// A candidate original: its text, its LM ids, ln P(spun | original).
+type Candidate = (String, Vec<u32>, f32);
+type Candidates = Arc<Vec<Candidate>>;
 
 /// Candidate lists by spun phrase, shared by every thread using one
 /// unspinner. Bounded: it is emptied when it reaches its capacity.
@@ -206,7 +208,11 @@ impl Unspinner {
         let t = Text::new(text);
         let a = self.analyze(&t);
         let mut spans: Vec<Span> = Vec::new();
-        let list = self.fingerprints.as_ref().map(|f| f.spans(text)).unwrap_or_default();
+        let list = self
+            .fingerprints
+            .as_ref()
+            .map(|f| f.spans(text))
+            .unwrap_or_default();
         for &(ws, we, p, ref sugg) in &a.flagged {
             if p < self.params().flag_threshold {
                 continue;
@@ -246,7 +252,9 @@ impl Unspinner {
                 f.find(text)
                     .into_iter()
                     .map(|h| Change {
-                        from: crate::text::slice_chars(text, h.start..h.end).unwrap_or("").to_string(),
+                        from: crate::text::slice_chars(text, h.start..h.end)
+                            .unwrap_or("")
+                            .to_string(),
                         start: h.start,
                         end: h.end,
                         to: h.expected,
@@ -317,7 +325,7 @@ impl Unspinner {
         let lm = &self.model.lm;
         // rank by the joint P(original) P(spun | original): the channel alone
         // favours obscure originals whose only synonym is the spun word
-        let mut v: Vec<(f32, (String, Vec<u32>, f32))> = Vec::new();
+        let mut v: Vec<(f32, Candidate)> = Vec::new();
         for c in self.model.lexicon.candidates(key) {
             let ids: Option<Vec<u32>> = c.text.split(' ').map(|w| lm.id(w)).collect();
             if let Some(ids) = ids {
@@ -332,7 +340,7 @@ impl Unspinner {
         }
         v.sort_by(|a, b| b.0.total_cmp(&a.0));
         v.truncate(MAX_CANDIDATES);
-        let v: Vec<(String, Vec<u32>, f32)> = v.into_iter().map(|x| x.1).collect();
+        let v: Vec<Candidate> = v.into_iter().map(|x| x.1).collect();
         let v = Arc::new(v);
         self.cache.insert(key, Arc::clone(&v));
         v
@@ -370,7 +378,9 @@ impl Unspinner {
                     if (i..i + k).any(|j| ids[j].is_none()) {
                         break;
                     }
-                    if !self.phrase_heads.contains(words[i].norm.as_str()) && !self.head_by_lemma(&words[i].norm) {
+                    if !self.phrase_heads.contains(words[i].norm.as_str())
+                        && !self.head_by_lemma(&words[i].norm)
+                    {
                         break;
                     }
                     // no sentence punctuation inside a phrase
@@ -381,7 +391,11 @@ impl Unspinner {
                 let key: String = if k == 1 {
                     words[i].norm.clone()
                 } else {
-                    words[i..i + k].iter().map(|w| w.norm.as_str()).collect::<Vec<_>>().join(" ")
+                    words[i..i + k]
+                        .iter()
+                        .map(|w| w.norm.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" ")
                 };
                 // evidence first: a span whose every bigram (with its
                 // neighbours too) is known to the language model reads as
@@ -418,13 +432,16 @@ impl Unspinner {
                     let freq = -fw * (cand_uni - spun_uni).max(0.0) * LN10;
                     let bonus = ln_spin + cw * ln_channel + freq - ln_keep * (k as f32 - 1.0);
                     let gain = local(&mut cids.iter().map(|&c| Some(c))) - keep_local + bonus;
-                    scored.push((gain, Alt {
-                        start: i,
-                        end: i + k,
-                        text: text.clone(),
-                        ids: cids.clone(),
-                        bonus,
-                    }));
+                    scored.push((
+                        gain,
+                        Alt {
+                            start: i,
+                            end: i + k,
+                            text: text.clone(),
+                            ids: cids.clone(),
+                            bonus,
+                        },
+                    ));
                 }
                 // keep the few that fit best locally; joint spans still win
                 // in the beam when their neighbours change too
@@ -440,7 +457,10 @@ impl Unspinner {
         if alts.is_empty() {
             return;
         }
-        let keep_cost: Vec<f32> = active.iter().map(|&a| if a { ln_keep } else { 0.0 }).collect();
+        let keep_cost: Vec<f32> = active
+            .iter()
+            .map(|&a| if a { ln_keep } else { 0.0 })
+            .collect();
         let mut by_start: Vec<Vec<u32>> = vec![Vec::new(); n];
         for (ai, a) in alts.iter().enumerate() {
             by_start[a.start].push(ai as u32);
@@ -467,16 +487,25 @@ impl Unspinner {
                 let h = arena[hi as usize];
                 // keep word j
                 let s = h.score + lm.logp(h.state, ids[j]) * LN10 + keep_cost[j];
-                push(&mut arena, &mut pending[j + 1], &mut beams[j + 1], Hyp {
-                    score: s,
-                    state: NgramLm::advance(h.state, ids[j]),
-                    back: hi,
-                    alt: u32::MAX,
-                    from: j as u32,
-                });
+                push(
+                    &mut arena,
+                    &mut pending[j + 1],
+                    &mut beams[j + 1],
+                    Hyp {
+                        score: s,
+                        state: NgramLm::advance(h.state, ids[j]),
+                        back: hi,
+                        alt: u32::MAX,
+                        from: j as u32,
+                    },
+                );
                 // spinners break collocations word by word: a change right
                 // after a change needs no margin of its own
-                let run = if h.alt != u32::MAX { p.change_margin as f32 } else { 0.0 };
+                let run = if h.alt != u32::MAX {
+                    p.change_margin as f32
+                } else {
+                    0.0
+                };
                 for &ai in &by_start[j] {
                     let a = &alts[ai as usize];
                     let mut st = h.state;
@@ -485,13 +514,18 @@ impl Unspinner {
                         s += lm.logp(st, Some(c)) * LN10;
                         st = NgramLm::advance(st, Some(c));
                     }
-                    push(&mut arena, &mut pending[a.end], &mut beams[a.end], Hyp {
-                        score: s,
-                        state: st,
-                        back: hi,
-                        alt: ai,
-                        from: j as u32,
-                    });
+                    push(
+                        &mut arena,
+                        &mut pending[a.end],
+                        &mut beams[a.end],
+                        Hyp {
+                            score: s,
+                            state: st,
+                            back: hi,
+                            alt: ai,
+                            from: j as u32,
+                        },
+                    );
                 }
             }
         }
@@ -552,7 +586,12 @@ impl Unspinner {
                 [b] => (lm.start_state().1, *b),
                 [b, a, ..] => (*a, *b),
             };
-            let right: Vec<Option<u32>> = seg_ids[si + 1..].iter().flatten().copied().take(2).collect();
+            let right: Vec<Option<u32>> = seg_ids[si + 1..]
+                .iter()
+                .flatten()
+                .copied()
+                .take(2)
+                .collect();
             let local = |emit: &[Option<u32>]| -> f32 {
                 let mut st = state;
                 let mut sc = 0.0;
@@ -589,14 +628,19 @@ impl Unspinner {
             let z = z_spun + (keep_score - m).exp();
             let posterior = (z_spun / z) as f64;
             out.expected_spun += posterior * (e - s) as f64;
-            let best_alt = scores.iter().max_by(|a, b| a.0.total_cmp(&b.0)).map(|x| x.1).unwrap();
+            let best_alt = scores
+                .iter()
+                .max_by(|a, b| a.0.total_cmp(&b.0))
+                .map(|x| x.1)
+                .unwrap();
             let sugg_alt = alt.unwrap_or(best_alt);
             let suggestion = alts[sugg_alt as usize].text.clone();
             let (ws, we) = (sent.start + s, sent.start + e);
             if let Some(ai) = alt {
                 let best = scores.iter().find(|x| x.1 == ai).map_or(0.0, |x| x.0);
                 let conf = ((best - m).exp() / z) as f64;
-                out.changes.push((ws, we, alts[ai as usize].text.clone(), posterior, conf));
+                out.changes
+                    .push((ws, we, alts[ai as usize].text.clone(), posterior, conf));
             }
             out.flagged.push((ws, we, posterior, Some(suggestion)));
         }
@@ -613,7 +657,12 @@ impl Unspinner {
     }
 }
 
-fn push(arena: &mut Vec<Hyp>, seen: &mut HashMap<(LmState, bool), u32>, beam: &mut Vec<u32>, h: Hyp) {
+fn push(
+    arena: &mut Vec<Hyp>,
+    seen: &mut HashMap<(LmState, bool), u32>,
+    beam: &mut Vec<u32>,
+    h: Hyp,
+) {
     match seen.get(&h.key()) {
         Some(&i) if arena[i as usize].score >= h.score => {}
         Some(&i) => arena[i as usize] = h,
@@ -650,12 +699,16 @@ fn case_like(t: &Text, ws: usize, we: usize, lower: &str) -> String {
     let first = &t.words()[ws];
     let all_title = (ws..we).all(|i| t.words()[i].case == Case::Title);
     match first.case {
-        Case::Upper if we - ws == 1 || (ws..we).all(|i| t.words()[i].case == Case::Upper) => Case::Upper.apply(lower),
-        Case::Title if all_title && !(first.sentence_start && we - ws == 1) && we - ws > 1 => Case::Title.apply(lower),
+        Case::Upper if we - ws == 1 || (ws..we).all(|i| t.words()[i].case == Case::Upper) => {
+            Case::Upper.apply(lower)
+        }
+        Case::Title if all_title && !(first.sentence_start && we - ws == 1) && we - ws > 1 => {
+            Case::Title.apply(lower)
+        }
         Case::Title if first.sentence_start || we - ws == 1 => {
             // a capitalised function-word swap mid-sentence ("Oregon" for
             // "or") goes back to lower case
-            if !first.sentence_start && lower.split(' ').all(|w| crate::text::is_function_word(w)) {
+            if !first.sentence_start && lower.split(' ').all(crate::text::is_function_word) {
                 lower.to_string()
             } else {
                 Case::Title.apply_first(lower)
@@ -673,7 +726,9 @@ fn fix_articles(text: &str, changes: &mut Vec<Change>) {
     let mut extra = Vec::new();
     for c in changes.iter() {
         // the word before the change
-        let Some(i) = words.iter().position(|w| w.chars.start == c.start) else { continue };
+        let Some(i) = words.iter().position(|w| w.chars.start == c.start) else {
+            continue;
+        };
         if i == 0 {
             continue;
         }
@@ -681,10 +736,17 @@ fn fix_articles(text: &str, changes: &mut Vec<Change>) {
         if prev.norm != "a" && prev.norm != "an" {
             continue;
         }
-        if changes.iter().any(|o| o.start <= prev.chars.start && prev.chars.start < o.end) {
+        if changes
+            .iter()
+            .any(|o| o.start <= prev.chars.start && prev.chars.start < o.end)
+        {
             continue;
         }
-        let want = if starts_with_vowel_sound(&c.to) { "an" } else { "a" };
+        let want = if starts_with_vowel_sound(&c.to) {
+            "an"
+        } else {
+            "a"
+        };
         if prev.norm != want {
             let from = &text[prev.bytes.clone()];
             extra.push(Change {
@@ -703,8 +765,11 @@ fn fix_articles(text: &str, changes: &mut Vec<Change>) {
 
 fn starts_with_vowel_sound(w: &str) -> bool {
     let l = w.to_lowercase();
-    let vowel = l.starts_with(['a', 'e', 'i', 'o']) || (l.starts_with('u') && !l.starts_with("uni") && !l.starts_with("use"));
-    let silent_h = ["hour", "honest", "honour", "honor", "heir"].iter().any(|h| l.starts_with(h));
+    let vowel = l.starts_with(['a', 'e', 'i', 'o'])
+        || (l.starts_with('u') && !l.starts_with("uni") && !l.starts_with("use"));
+    let silent_h = ["hour", "honest", "honour", "honor", "heir"]
+        .iter()
+        .any(|h| l.starts_with(h));
     (vowel && !l.starts_with("one") && !l.starts_with("eu")) || silent_h
 }
 
@@ -726,9 +791,19 @@ mod tests {
         fix_articles(text, &mut changes);
         let r = Restoration::apply(text, changes);
         assert_eq!(r.text, "a neutral celebration");
-        let mut c2 = vec![Change { start: 2, end: 7, from: "great".into(), to: "important".into(), score: 0.9, source: None }];
+        let mut c2 = vec![Change {
+            start: 2,
+            end: 7,
+            from: "great".into(),
+            to: "important".into(),
+            score: 0.9,
+            source: None,
+        }];
         fix_articles("a great day", &mut c2);
-        assert_eq!(Restoration::apply("a great day", c2).text, "an important day");
+        assert_eq!(
+            Restoration::apply("a great day", c2).text,
+            "an important day"
+        );
     }
 
     #[test]

@@ -39,7 +39,9 @@ pub enum Error {
         reason: String,
     },
     /// The library was built without the built-in model.
-    #[error("this build has no built-in model (feature `builtin-model` is off): pass --model PATH")]
+    #[error(
+        "this build has no built-in model (feature `builtin-model` is off): pass --model PATH"
+    )]
     NoBuiltinModel,
     /// A fingerprint list line could not be parsed.
     #[error("{file}:{line}: {reason}")]

@@ -44,19 +44,42 @@ pub fn diff(a: &[String], b: &[String]) -> Vec<Block> {
     let mut blocks: Vec<Block> = Vec::new();
     for op in ops {
         let (equal, ra, rb) = match op {
-            similar::DiffOp::Equal { old_index, new_index, len } => (true, old_index..old_index + len, new_index..new_index + len),
-            similar::DiffOp::Delete { old_index, old_len, new_index } => (false, old_index..old_index + old_len, new_index..new_index),
-            similar::DiffOp::Insert { old_index, new_index, new_len } => (false, old_index..old_index, new_index..new_index + new_len),
-            similar::DiffOp::Replace { old_index, old_len, new_index, new_len } => {
-                (false, old_index..old_index + old_len, new_index..new_index + new_len)
-            }
+            similar::DiffOp::Equal {
+                old_index,
+                new_index,
+                len,
+            } => (true, old_index..old_index + len, new_index..new_index + len),
+            similar::DiffOp::Delete {
+                old_index,
+                old_len,
+                new_index,
+            } => (false, old_index..old_index + old_len, new_index..new_index),
+            similar::DiffOp::Insert {
+                old_index,
+                new_index,
+                new_len,
+            } => (false, old_index..old_index, new_index..new_index + new_len),
+            similar::DiffOp::Replace {
+                old_index,
+                old_len,
+                new_index,
+                new_len,
+            } => (
+                false,
+                old_index..old_index + old_len,
+                new_index..new_index + new_len,
+            ),
         };
         match blocks.last_mut() {
             Some(last) if !last.equal && !equal => {
                 last.a.end = ra.end;
                 last.b.end = rb.end;
             }
-            _ => blocks.push(Block { a: ra, b: rb, equal }),
+            _ => blocks.push(Block {
+                a: ra,
+                b: rb,
+                equal,
+            }),
         }
     }
     blocks
@@ -123,12 +146,21 @@ pub struct PairScore {
 fn overlapped(t: &Text, ranges: &[Range<usize>]) -> Vec<bool> {
     t.words()
         .iter()
-        .map(|w| ranges.iter().any(|r| r.start < w.chars.end && w.chars.start < r.end))
+        .map(|w| {
+            ranges
+                .iter()
+                .any(|r| r.start < w.chars.end && w.chars.start < r.end)
+        })
         .collect()
 }
 
 /// Scores one pair from the engine's outputs.
-pub fn score_pair(pair: &Pair, on_spun: &Detection, on_orig: &Detection, restored: &Restoration) -> PairScore {
+pub fn score_pair(
+    pair: &Pair,
+    on_spun: &Detection,
+    on_orig: &Detection,
+    restored: &Restoration,
+) -> PairScore {
     let (a, b) = (words(&pair.original), words(&pair.spun));
     let mut gold = vec![false; b.len()];
     let mut kept = vec![false; b.len()];
@@ -142,10 +174,31 @@ pub fn score_pair(pair: &Pair, on_spun: &Detection, on_orig: &Detection, restore
         }
     }
     let ts = Text::new(&pair.spun);
-    let flagged = overlapped(&ts, &on_spun.spans.iter().map(|s| s.start..s.end).collect::<Vec<_>>());
-    let changed = overlapped(&ts, &restored.changes.iter().map(|c| c.start..c.end).collect::<Vec<_>>());
+    let flagged = overlapped(
+        &ts,
+        &on_spun
+            .spans
+            .iter()
+            .map(|s| s.start..s.end)
+            .collect::<Vec<_>>(),
+    );
+    let changed = overlapped(
+        &ts,
+        &restored
+            .changes
+            .iter()
+            .map(|c| c.start..c.end)
+            .collect::<Vec<_>>(),
+    );
     let to = Text::new(&pair.original);
-    let clean = overlapped(&to, &on_orig.spans.iter().map(|s| s.start..s.end).collect::<Vec<_>>());
+    let clean = overlapped(
+        &to,
+        &on_orig
+            .spans
+            .iter()
+            .map(|s| s.start..s.end)
+            .collect::<Vec<_>>(),
+    );
     let mut s = PairScore::default();
     for j in 0..b.len() {
         match (gold[j], flagged[j]) {
@@ -170,7 +223,12 @@ pub fn score_pair(pair: &Pair, on_spun: &Detection, on_orig: &Detection, restore
 
 /// Runs detect and restore on one pair and scores it.
 pub fn evaluate_pair(u: &Unspinner, pair: &Pair) -> PairScore {
-    score_pair(pair, &u.detect(&pair.spun), &u.detect(&pair.original), &u.restore(&pair.spun))
+    score_pair(
+        pair,
+        &u.detect(&pair.spun),
+        &u.detect(&pair.original),
+        &u.restore(&pair.spun),
+    )
 }
 
 /// The metrics over a set of pairs.
@@ -211,8 +269,16 @@ impl Report {
             pairs: scores.len(),
             span_precision: p,
             span_recall: r,
-            span_f1: if p + r > 0.0 { 2.0 * p * r / (p + r) } else { 0.0 },
-            clean_flags_per_1k: if words > 0.0 { 1000.0 * sum(|s| s.clean_flags) / words } else { 0.0 },
+            span_f1: if p + r > 0.0 {
+                2.0 * p * r / (p + r)
+            } else {
+                0.0
+            },
+            clean_flags_per_1k: if words > 0.0 {
+                1000.0 * sum(|s| s.clean_flags) / words
+            } else {
+                0.0
+            },
             doc_auc: auc(
                 &scores.iter().map(|s| s.spun_score).collect::<Vec<_>>(),
                 &scores.iter().map(|s| s.orig_score).collect::<Vec<_>>(),
@@ -252,7 +318,11 @@ pub fn auc(pos: &[f64], neg: &[f64]) -> f64 {
     if pos.is_empty() || neg.is_empty() {
         return 0.0;
     }
-    let mut all: Vec<(f64, bool)> = pos.iter().map(|&x| (x, true)).chain(neg.iter().map(|&x| (x, false))).collect();
+    let mut all: Vec<(f64, bool)> = pos
+        .iter()
+        .map(|&x| (x, true))
+        .chain(neg.iter().map(|&x| (x, false)))
+        .collect();
     all.sort_by(|a, b| a.0.total_cmp(&b.0));
     // rank-sum with average ranks for ties
     let mut rank_sum = 0.0;
@@ -277,8 +347,17 @@ mod tests {
 
     #[test]
     fn substitutions_are_changed_blocks() {
-        let s = substitutions("They surpass the alliances of the Cold War era.", "They surpass the alliances of the Chilly Conflict period.");
-        assert_eq!(s, [("cold war era".to_string(), "chilly conflict period".to_string())]);
+        let s = substitutions(
+            "They surpass the alliances of the Cold War era.",
+            "They surpass the alliances of the Chilly Conflict period.",
+        );
+        assert_eq!(
+            s,
+            [(
+                "cold war era".to_string(),
+                "chilly conflict period".to_string()
+            )]
+        );
     }
 
     #[test]
@@ -289,13 +368,33 @@ mod tests {
             spun: "a impartial celebration met".into(),
             domain: None,
         };
-        let span = |s: usize, e: usize| Span { start: s, end: e, text: String::new(), score: 0.9, suggestion: None, source: None };
+        let span = |s: usize, e: usize| Span {
+            start: s,
+            end: e,
+            text: String::new(),
+            score: 0.9,
+            suggestion: None,
+            source: None,
+        };
         // flags "impartial" (right) and "met" (wrong)
-        let det = Detection { score: 0.9, spans: vec![span(2, 11), span(24, 27)] };
-        let clean = Detection { score: 0.1, spans: vec![span(0, 1)] };
+        let det = Detection {
+            score: 0.9,
+            spans: vec![span(2, 11), span(24, 27)],
+        };
+        let clean = Detection {
+            score: 0.1,
+            spans: vec![span(0, 1)],
+        };
         let restored = Restoration::apply(
             &pair.spun,
-            vec![Change { start: 2, end: 11, from: "impartial".into(), to: "neutral".into(), score: 0.9, source: None }],
+            vec![Change {
+                start: 2,
+                end: 11,
+                from: "impartial".into(),
+                to: "neutral".into(),
+                score: 0.9,
+                source: None,
+            }],
         );
         let s = score_pair(&pair, &det, &clean, &restored);
         assert_eq!((s.tp, s.fp, s.fn_), (1, 1, 1));

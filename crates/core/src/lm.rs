@@ -90,10 +90,13 @@ impl NgramLm {
         let ok = lm.uni_p.as_slice::<u16>().is_some_and(|s| s.len() == n)
             && lm.uni_b.as_slice::<i16>().is_some_and(|s| s.len() == n)
             && lm.bi_k.as_slice::<u64>().is_some()
-            && lm.bi_p.as_slice::<u16>().map(|s| s.len()) == lm.bi_k.as_slice::<u64>().map(|s| s.len())
-            && lm.bi_b.as_slice::<i16>().map(|s| s.len()) == lm.bi_k.as_slice::<u64>().map(|s| s.len())
+            && lm.bi_p.as_slice::<u16>().map(|s| s.len())
+                == lm.bi_k.as_slice::<u64>().map(|s| s.len())
+            && lm.bi_b.as_slice::<i16>().map(|s| s.len())
+                == lm.bi_k.as_slice::<u64>().map(|s| s.len())
             && lm.tri_k.as_slice::<u64>().is_some()
-            && lm.tri_p.as_slice::<u16>().map(|s| s.len()) == lm.tri_k.as_slice::<u64>().map(|s| s.len());
+            && lm.tri_p.as_slice::<u16>().map(|s| s.len())
+                == lm.tri_k.as_slice::<u64>().map(|s| s.len());
         if !ok {
             return Err(corrupt("language model arrays disagree in length".into()));
         }
@@ -160,7 +163,10 @@ impl NgramLm {
     #[inline]
     pub fn unigram(&self, w: Option<u32>) -> f32 {
         match w {
-            Some(w) => self.uni_p().get(w as usize).map_or(UNKNOWN_LOGP, |&q| dq_logp(q)),
+            Some(w) => self
+                .uni_p()
+                .get(w as usize)
+                .map_or(UNKNOWN_LOGP, |&q| dq_logp(q)),
             None => UNKNOWN_LOGP,
         }
     }
@@ -189,9 +195,9 @@ impl NgramLm {
             if let Some(i) = self.find_tri(a, b, w) {
                 return dq_logp(self.tri_p.as_slice::<u16>().unwrap_or(&[])[i]);
             }
-            let bow = self
-                .find_bi(a, b)
-                .map_or(0.0, |j| dq_bow(self.bi_b.as_slice::<i16>().unwrap_or(&[])[j]));
+            let bow = self.find_bi(a, b).map_or(0.0, |j| {
+                dq_bow(self.bi_b.as_slice::<i16>().unwrap_or(&[])[j])
+            });
             return bow + self.bigram(Some(b), w);
         }
         self.bigram(b, w)
@@ -276,7 +282,9 @@ impl LmBuilder {
             }
         }
         if self.names.len() > MAX_VOCAB {
-            return Err(Error::Training(format!("vocabulary above {MAX_VOCAB} words")));
+            return Err(Error::Training(format!(
+                "vocabulary above {MAX_VOCAB} words"
+            )));
         }
         Ok(())
     }
@@ -294,7 +302,11 @@ impl LmBuilder {
     /// Freezes the model into its stored parts.
     pub fn build(self) -> Result<LmParts> {
         let mut order: Vec<u32> = (0..self.names.len() as u32).collect();
-        order.sort_by(|&a, &b| self.names[a as usize].as_bytes().cmp(self.names[b as usize].as_bytes()));
+        order.sort_by(|&a, &b| {
+            self.names[a as usize]
+                .as_bytes()
+                .cmp(self.names[b as usize].as_bytes())
+        });
         let mut remap = vec![0u32; self.names.len()];
         for (new, &old) in order.iter().enumerate() {
             remap[old as usize] = new as u32;
@@ -409,7 +421,13 @@ mod tests {
 
     pub(crate) fn tiny_model() -> Model {
         let mut b = LmBuilder::new();
-        for (w, p, bo) in [("<s>", -99.0, -0.5), ("</s>", -1.0, 0.0), ("cold", -2.0, -0.3), ("war", -2.0, -0.3), ("chilly", -4.0, -0.1)] {
+        for (w, p, bo) in [
+            ("<s>", -99.0, -0.5),
+            ("</s>", -1.0, 0.0),
+            ("cold", -2.0, -0.3),
+            ("war", -2.0, -0.3),
+            ("chilly", -4.0, -0.1),
+        ] {
             b.add(&[w], p, bo).unwrap();
         }
         b.add(&["cold", "war"], -0.5, -0.2).unwrap();

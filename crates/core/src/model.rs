@@ -102,7 +102,11 @@ impl Container {
         }
         let count = u32::from_le_bytes(bytes[12..16].try_into().unwrap()) as usize;
         let table_end = 16usize
-            .checked_add(count.checked_mul(ENTRY_LEN).ok_or_else(|| corrupt("section count"))?)
+            .checked_add(
+                count
+                    .checked_mul(ENTRY_LEN)
+                    .ok_or_else(|| corrupt("section count"))?,
+            )
             .ok_or_else(|| corrupt("section count"))?;
         if table_end > body {
             return Err(corrupt("section table runs past the end"));
@@ -110,13 +114,19 @@ impl Container {
         let mut sections = Vec::with_capacity(count);
         for i in 0..count {
             let e = &bytes[16 + i * ENTRY_LEN..16 + (i + 1) * ENTRY_LEN];
-            let name_end = e[..NAME_LEN].iter().position(|&b| b == 0).unwrap_or(NAME_LEN);
+            let name_end = e[..NAME_LEN]
+                .iter()
+                .position(|&b| b == 0)
+                .unwrap_or(NAME_LEN);
             let name = std::str::from_utf8(&e[..name_end])
                 .map_err(|_| corrupt("section name is not UTF-8"))?
                 .to_string();
             let off = u64::from_le_bytes(e[NAME_LEN..NAME_LEN + 8].try_into().unwrap()) as usize;
             let len = u64::from_le_bytes(e[NAME_LEN + 8..].try_into().unwrap()) as usize;
-            if off % 8 != 0 || off < table_end || off.checked_add(len).is_none_or(|end| end > body) {
+            if off % 8 != 0
+                || off < table_end
+                || off.checked_add(len).map_or(true, |end| end > body)
+            {
                 return Err(corrupt(&format!("section {name} is out of bounds")));
             }
             sections.push((name, off, len));
@@ -213,7 +223,8 @@ impl ContainerWriter {
             let e = table_at + i * ENTRY_LEN;
             out[e..e + name.len()].copy_from_slice(name.as_bytes());
             out[e + NAME_LEN..e + NAME_LEN + 8].copy_from_slice(&off.to_le_bytes());
-            out[e + NAME_LEN + 8..e + ENTRY_LEN].copy_from_slice(&(bytes.len() as u64).to_le_bytes());
+            out[e + NAME_LEN + 8..e + ENTRY_LEN]
+                .copy_from_slice(&(bytes.len() as u64).to_le_bytes());
         }
         let crc = crc32fast::hash(&out);
         out.extend_from_slice(&crc.to_le_bytes());
@@ -290,7 +301,10 @@ impl std::fmt::Debug for Model {
 }
 
 #[cfg(feature = "builtin-model")]
-static BUILTIN_ZST: &[u8] = include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../model/default.unspin.zst"));
+static BUILTIN_ZST: &[u8] = include_bytes!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../model/default.unspin.zst"
+));
 
 impl Model {
     /// The built-in default model.
@@ -303,7 +317,8 @@ impl Model {
                 std::sync::OnceLock::new();
             let r = CACHE.get_or_init(|| {
                 let raw = zstd::decode_all(BUILTIN_ZST).map_err(|e| e.to_string())?;
-                Model::from_backing(Backing::owned(&raw), "built-in model").map_err(|e| e.to_string())
+                Model::from_backing(Backing::owned(&raw), "built-in model")
+                    .map_err(|e| e.to_string())
             });
             r.clone().map_err(|reason| Error::CorruptModel {
                 what: "built-in model".into(),
@@ -354,12 +369,13 @@ impl Model {
 
     fn from_backing(backing: Backing, what: &str) -> Result<Model> {
         let c = Container::open(backing, what)?;
-        let params: Params = serde_json::from_slice(c.require("params", what)?.bytes()).map_err(|e| {
-            Error::CorruptModel {
-                what: what.to_string(),
-                reason: format!("bad params section: {e}"),
-            }
-        })?;
+        let params: Params =
+            serde_json::from_slice(c.require("params", what)?.bytes()).map_err(|e| {
+                Error::CorruptModel {
+                    what: what.to_string(),
+                    reason: format!("bad params section: {e}"),
+                }
+            })?;
         let lm = NgramLm::from_container(&c, what)?;
         let lexicon = Lexicon::from_container(&c, what)?;
         Ok(Model {
@@ -400,7 +416,10 @@ pub(crate) fn write_model(
     params: &Params,
 ) -> Vec<u8> {
     let mut w = ContainerWriter::default();
-    w.add("params", serde_json::to_vec_pretty(params).expect("params serialise"));
+    w.add(
+        "params",
+        serde_json::to_vec_pretty(params).expect("params serialise"),
+    );
     lm.write(&mut w);
     lexicon.write(&mut w);
     w.to_bytes()
@@ -412,7 +431,8 @@ mod tests {
 
     fn sample() -> Vec<u8> {
         let mut w = ContainerWriter::default();
-        w.add("a", vec![1, 2, 3]).add("b", 7u64.to_le_bytes().to_vec());
+        w.add("a", vec![1, 2, 3])
+            .add("b", 7u64.to_le_bytes().to_vec());
         w.to_bytes()
     }
 
@@ -428,18 +448,26 @@ mod tests {
     fn every_truncation_and_bit_flip_is_an_error() {
         let bytes = sample();
         for cut in 0..bytes.len() {
-            assert!(Container::open(Backing::owned(&bytes[..cut]), "t").is_err(), "cut {cut}");
+            assert!(
+                Container::open(Backing::owned(&bytes[..cut]), "t").is_err(),
+                "cut {cut}"
+            );
         }
         for i in 0..bytes.len() {
             let mut b = bytes.clone();
             b[i] ^= 0x10;
-            assert!(Container::open(Backing::owned(&b), "t").is_err(), "flip {i}");
+            assert!(
+                Container::open(Backing::owned(&b), "t").is_err(),
+                "flip {i}"
+            );
         }
     }
 
     #[test]
     fn foreign_and_old_files_are_named() {
-        let e = Container::open(Backing::owned(b"PK\x03\x04zipfile"), "x.bin").err().unwrap();
+        let e = Container::open(Backing::owned(b"PK\x03\x04zipfile"), "x.bin")
+            .err()
+            .unwrap();
         assert!(matches!(e, Error::NotAModel { .. }), "{e}");
         let mut b = sample();
         b[8] = 99;

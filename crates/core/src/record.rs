@@ -65,7 +65,10 @@ impl Restoration {
     /// start, character offsets into `input`).
     pub fn apply(input: &str, changes: Vec<Change>) -> Restoration {
         let mut text = String::with_capacity(input.len());
-        let mut char_to_byte = input.char_indices().map(|(b, _)| b).chain(std::iter::once(input.len()));
+        let mut char_to_byte = input
+            .char_indices()
+            .map(|(b, _)| b)
+            .chain(std::iter::once(input.len()));
         let mut chars_seen = 0usize;
         // the last target asked and its byte: an insertion (start == end) or
         // adjacent changes ask for the same offset twice
@@ -102,7 +105,10 @@ impl Restoration {
             kept.push(c);
         }
         text.push_str(&input[cursor..]);
-        Restoration { text, changes: kept }
+        Restoration {
+            text,
+            changes: kept,
+        }
     }
 }
 
@@ -111,19 +117,32 @@ mod tests {
     use super::*;
 
     fn change(start: usize, end: usize, to: &str) -> Change {
-        Change { start, end, from: String::new(), to: to.into(), score: 1.0, source: None }
+        Change {
+            start,
+            end,
+            from: String::new(),
+            to: to.into(),
+            score: 1.0,
+            source: None,
+        }
     }
 
     #[test]
     fn apply_replaces_by_character_offsets() {
-        let r = Restoration::apply("né Chilly Conflict ère", vec![change(3, 9, "Cold"), change(10, 18, "War")]);
+        let r = Restoration::apply(
+            "né Chilly Conflict ère",
+            vec![change(3, 9, "Cold"), change(10, 18, "War")],
+        );
         assert_eq!(r.text, "né Cold War ère");
         assert_eq!(r.changes.len(), 2);
     }
 
     #[test]
     fn apply_handles_insertions_and_adjacent_changes() {
-        let r = Restoration::apply("ab cd", vec![change(2, 2, " x"), change(3, 5, "CD"), change(5, 5, "!")]);
+        let r = Restoration::apply(
+            "ab cd",
+            vec![change(2, 2, " x"), change(3, 5, "CD"), change(5, 5, "!")],
+        );
         assert_eq!(r.text, "ab x CD!");
         let r = Restoration::apply("héllo wörld", vec![change(0, 5, "hi"), change(5, 6, "_")]);
         assert_eq!(r.text, "hi_wörld");

@@ -46,17 +46,41 @@ pub struct Spinner<'a> {
 }
 
 const SMALL: [&str; 20] = [
-    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
-    "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen",
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
 ];
-const TENS: [&str; 10] = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"];
+const TENS: [&str; 10] = [
+    "", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
+];
 
 /// Spells out 0..=99.
 fn spell(n: u32) -> Option<String> {
     match n {
         0..=19 => Some(SMALL[n as usize].to_string()),
         20..=99 if n % 10 == 0 => Some(TENS[(n / 10) as usize].to_string()),
-        20..=99 => Some(format!("{}-{}", TENS[(n / 10) as usize], SMALL[(n % 10) as usize])),
+        20..=99 => Some(format!(
+            "{}-{}",
+            TENS[(n / 10) as usize],
+            SMALL[(n % 10) as usize]
+        )),
         _ => None,
     }
 }
@@ -71,7 +95,8 @@ impl<'a> Spinner<'a> {
     /// `salt` (e.g. the document's index), so output does not depend on the
     /// order texts are spun in.
     pub fn spin(&self, text: &str, salt: u64) -> String {
-        let mut rng = SmallRng::seed_from_u64(self.opts.seed ^ salt.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+        let mut rng =
+            SmallRng::seed_from_u64(self.opts.seed ^ salt.wrapping_mul(0x9E37_79B9_7F4A_7C15));
         let t = Text::new(text);
         let words = t.words();
         let mut out = String::with_capacity(text.len() + text.len() / 8);
@@ -101,9 +126,17 @@ impl<'a> Spinner<'a> {
                 if k > 1 && (i..i + k - 1).any(|j| !t.gap_after(j).trim().is_empty()) {
                     continue;
                 }
-                let key = words[i..i + k].iter().map(|w| w.norm.as_str()).collect::<Vec<_>>().join(" ");
+                let key = words[i..i + k]
+                    .iter()
+                    .map(|w| w.norm.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ");
                 let function = k == 1 && is_function_word(&key);
-                let rate = if function { self.opts.rate * self.opts.function_word_rate } else { self.opts.rate };
+                let rate = if function {
+                    self.opts.rate * self.opts.function_word_rate
+                } else {
+                    self.opts.rate
+                };
                 if is_name && k == 1 {
                     continue;
                 }

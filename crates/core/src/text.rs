@@ -206,7 +206,10 @@ impl<'a> Text<'a> {
                         // that the next non-space character is not a
                         // lower-case letter or a digit.
                         let rest = &input[b + c.len_utf8()..];
-                        let next = rest.trim_start_matches([' ', '"', '\'', '’', '”', ')']).chars().next();
+                        let next = rest
+                            .trim_start_matches([' ', '"', '\'', '’', '”', ')'])
+                            .chars()
+                            .next();
                         let followed_by_space = rest.starts_with(char::is_whitespace)
                             || rest.is_empty()
                             || rest.starts_with(['"', '”', '’', '\'', ')']);
@@ -216,11 +219,9 @@ impl<'a> Text<'a> {
                             pending_end = true;
                         }
                     }
-                    '\n' => {
-                        // a blank line or a line break after a heading ends a sentence
-                        if input[b + 1..].starts_with('\n') || input[..b].ends_with('\n') {
-                            pending_end = true;
-                        }
+                    // a blank line ends a sentence
+                    '\n' if input[b + 1..].starts_with('\n') || input[..b].ends_with('\n') => {
+                        pending_end = true;
                     }
                     _ => {}
                 }
@@ -260,7 +261,10 @@ impl<'a> Text<'a> {
     /// The input between word `i` and word `i + 1` (or the end).
     pub fn gap_after(&self, i: usize) -> &'a str {
         let end = self.words[i].bytes.end;
-        let next = self.words.get(i + 1).map_or(self.input.len(), |w| w.bytes.start);
+        let next = self
+            .words
+            .get(i + 1)
+            .map_or(self.input.len(), |w| w.bytes.start);
         &self.input[end..next]
     }
 }
@@ -273,7 +277,10 @@ pub fn char_offset(s: &str, byte: usize) -> usize {
 
 /// Slices `s` by character offsets; `None` if out of range.
 pub fn slice_chars(s: &str, chars: Range<usize>) -> Option<&str> {
-    let mut it = s.char_indices().map(|(b, _)| b).chain(std::iter::once(s.len()));
+    let mut it = s
+        .char_indices()
+        .map(|(b, _)| b)
+        .chain(std::iter::once(s.len()));
     let start = it.by_ref().nth(chars.start)?;
     if chars.end < chars.start {
         return None;
@@ -300,7 +307,10 @@ mod tests {
         let s = "«Café» — naïve ‘quotes’ don’t … 東京 x-ray; ok.";
         let t = Text::new(s);
         let got: Vec<&str> = t.words().iter().map(|w| &s[w.bytes.clone()]).collect();
-        assert_eq!(got, ["Café", "naïve", "quotes", "don’t", "東京", "x-ray", "ok"]);
+        assert_eq!(
+            got,
+            ["Café", "naïve", "quotes", "don’t", "東京", "x-ray", "ok"]
+        );
         for w in t.words() {
             assert_eq!(slice_chars(s, w.chars.clone()), Some(&s[w.bytes.clone()]));
         }
@@ -328,7 +338,11 @@ mod tests {
     #[test]
     fn trailing_joiners_are_not_words() {
         let t = Text::new("rock- and roll' -x");
-        let got: Vec<&str> = t.words().iter().map(|w| &t.input()[w.bytes.clone()]).collect();
+        let got: Vec<&str> = t
+            .words()
+            .iter()
+            .map(|w| &t.input()[w.bytes.clone()])
+            .collect();
         assert_eq!(got, ["rock", "and", "roll", "x"]);
     }
 
@@ -344,17 +358,140 @@ mod tests {
 /// auxiliaries): spinners swap them too, but they are never names.
 pub fn is_function_word(w: &str) -> bool {
     const WORDS: &[&str] = &[
-        "a", "about", "above", "after", "again", "against", "all", "also", "although", "am", "among", "an",
-        "and", "any", "are", "as", "at", "be", "because", "been", "before", "being", "below", "between",
-        "both", "but", "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "either",
-        "even", "few", "for", "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers",
-        "him", "his", "how", "however", "i", "if", "in", "into", "is", "it", "its", "just", "may", "me",
-        "might", "more", "most", "must", "my", "no", "nor", "not", "now", "of", "off", "on", "once", "only",
-        "or", "other", "our", "out", "over", "own", "same", "shall", "she", "should", "so", "some", "such",
-        "than", "that", "the", "their", "them", "then", "there", "these", "they", "this", "those", "though",
-        "through", "throughout", "to", "too", "under", "until", "up", "upon", "very", "was", "we", "were",
-        "what", "when", "where", "whereas", "whether", "which", "while", "who", "whom", "whose", "why",
-        "will", "with", "within", "without", "would", "yet", "you", "your",
+        "a",
+        "about",
+        "above",
+        "after",
+        "again",
+        "against",
+        "all",
+        "also",
+        "although",
+        "am",
+        "among",
+        "an",
+        "and",
+        "any",
+        "are",
+        "as",
+        "at",
+        "be",
+        "because",
+        "been",
+        "before",
+        "being",
+        "below",
+        "between",
+        "both",
+        "but",
+        "by",
+        "can",
+        "could",
+        "did",
+        "do",
+        "does",
+        "doing",
+        "down",
+        "during",
+        "each",
+        "either",
+        "even",
+        "few",
+        "for",
+        "from",
+        "further",
+        "had",
+        "has",
+        "have",
+        "having",
+        "he",
+        "her",
+        "here",
+        "hers",
+        "him",
+        "his",
+        "how",
+        "however",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "just",
+        "may",
+        "me",
+        "might",
+        "more",
+        "most",
+        "must",
+        "my",
+        "no",
+        "nor",
+        "not",
+        "now",
+        "of",
+        "off",
+        "on",
+        "once",
+        "only",
+        "or",
+        "other",
+        "our",
+        "out",
+        "over",
+        "own",
+        "same",
+        "shall",
+        "she",
+        "should",
+        "so",
+        "some",
+        "such",
+        "than",
+        "that",
+        "the",
+        "their",
+        "them",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "though",
+        "through",
+        "throughout",
+        "to",
+        "too",
+        "under",
+        "until",
+        "up",
+        "upon",
+        "very",
+        "was",
+        "we",
+        "were",
+        "what",
+        "when",
+        "where",
+        "whereas",
+        "whether",
+        "which",
+        "while",
+        "who",
+        "whom",
+        "whose",
+        "why",
+        "will",
+        "with",
+        "within",
+        "without",
+        "would",
+        "yet",
+        "you",
+        "your",
     ];
     WORDS.binary_search(&w).is_ok()
 }

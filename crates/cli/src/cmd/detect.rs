@@ -34,9 +34,18 @@ pub fn run(args: Args) -> Result<ExitCode> {
         let d = unspinner.detect(&rec.text);
         found |= !d.spans.is_empty();
         if human {
-            let spans: Vec<_> = d.spans.iter().map(|s| (s.start, s.end, s.suggestion.clone(), s.score)).collect();
+            let spans: Vec<_> = d
+                .spans
+                .iter()
+                .map(|s| (s.start, s.end, s.suggestion.clone(), s.score))
+                .collect();
             writeln!(out, "{}", output::highlight(&rec.text, &spans, true))?;
-            writeln!(out, "\n{} spun span(s); document spun probability {:.2}", d.spans.len(), d.score)?;
+            writeln!(
+                out,
+                "\n{} spun span(s); document spun probability {:.2}",
+                d.spans.len(),
+                d.score
+            )?;
         } else {
             output::write_line(&mut out, &output::json_record(&rec, &d)?)?;
         }

@@ -28,7 +28,8 @@ pub struct Args {
 }
 
 fn load(path: &PathBuf) -> Result<Vec<Pair>> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     let mut out = Vec::new();
     for (i, line) in text.lines().enumerate() {
         if line.trim().is_empty() {
@@ -63,7 +64,10 @@ pub fn run(args: Args) -> Result<ExitCode> {
                 s.spawn(move || c.iter().map(|p| evaluate_pair(u, p)).collect::<Vec<_>>())
             })
             .collect();
-        handles.into_iter().flat_map(|h| h.join().expect("eval worker")).collect()
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("eval worker"))
+            .collect()
     });
     let report = Report::from_scores(&scores);
     if !args.json {

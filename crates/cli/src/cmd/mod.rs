@@ -10,11 +10,11 @@ pub mod detect;
 pub mod eval;
 pub mod index;
 pub mod mine;
+pub mod restore;
 pub mod scan;
 pub mod serve;
-pub mod trace;
-pub mod restore;
 pub mod spin;
+pub mod trace;
 pub mod train;
 
 /// Flags that choose the model and extra evidence.

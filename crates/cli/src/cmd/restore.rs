@@ -51,7 +51,10 @@ pub fn run(args: Args) -> Result<ExitCode> {
                 out.write_all(b"\n")?;
             }
             for c in &r.changes {
-                eprintln!("  {}..{}  {:?} -> {:?}  ({:.2})", c.start, c.end, c.from, c.to, c.score);
+                eprintln!(
+                    "  {}..{}  {:?} -> {:?}  ({:.2})",
+                    c.start, c.end, c.from, c.to, c.score
+                );
             }
         } else {
             output::write_line(&mut out, &output::json_record(&rec, &r)?)?;

@@ -30,7 +30,10 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<ExitCode> {
-    anyhow::ensure!((0.0..=1.0).contains(&args.rate), "--rate must be between 0 and 1");
+    anyhow::ensure!(
+        (0.0..=1.0).contains(&args.rate),
+        "--rate must be between 0 and 1"
+    );
     let model = args.model.model()?;
     let spinner = Spinner::new(
         model.lexicon(),

@@ -64,14 +64,17 @@ pub struct Args {
 
 fn read(path: &PathBuf) -> Result<String> {
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-    crate::input::decode(bytes, false).with_context(|| format!("{} is not valid UTF-8", path.display()))
+    crate::input::decode(bytes, false)
+        .with_context(|| format!("{} is not valid UTF-8", path.display()))
 }
 
 pub fn run(args: Args) -> Result<ExitCode> {
     let mut mb = ModelBuilder::new();
     let base = || -> Result<Model> {
         match &args.base {
-            Some(p) => Model::open(p).with_context(|| format!("cannot load base model {}", p.display())),
+            Some(p) => {
+                Model::open(p).with_context(|| format!("cannot load base model {}", p.display()))
+            }
             None => Model::builtin().context("cannot load the built-in model as the base"),
         }
     };
@@ -83,7 +86,10 @@ pub fn run(args: Args) -> Result<ExitCode> {
         let bytes = std::fs::read(p).with_context(|| format!("cannot read {}", p.display()))?;
         let stats = unspin_core::train::read_sphinx_trie(&bytes, &mut mb.lm)
             .with_context(|| format!("cannot read sphinx model {}", p.display()))?;
-        eprintln!("unspin train: language model from {}: {stats:?}", p.display());
+        eprintln!(
+            "unspin train: language model from {}: {stats:?}",
+            p.display()
+        );
     } else if !args.corpus.is_empty() {
         let mut trainer = unspin_core::train::CorpusTrainer::new(Default::default());
         let input = InputArgs {
@@ -98,8 +104,13 @@ pub fn run(args: Args) -> Result<ExitCode> {
         if report.skipped > 0 {
             eprintln!("unspin train: {} corpus record(s) skipped", report.skipped);
         }
-        mb.lm = trainer.finish().context("cannot train the language model")?;
-        eprintln!("unspin train: language model from corpus: {:?} n-grams", mb.lm.counts());
+        mb.lm = trainer
+            .finish()
+            .context("cannot train the language model")?;
+        eprintln!(
+            "unspin train: language model from corpus: {:?} n-grams",
+            mb.lm.counts()
+        );
     } else {
         bail!("a language model source is needed: --sphinx-lm FILE or --corpus FILE…");
     }
@@ -115,7 +126,8 @@ pub fn run(args: Args) -> Result<ExitCode> {
             related: 0.2,
             symmetric: 0.5,
         };
-        let n = add_mythes(&mut mb.lexicon, &data, &opts).with_context(|| format!("{}", p.display()))?;
+        let n = add_mythes(&mut mb.lexicon, &data, &opts)
+            .with_context(|| format!("{}", p.display()))?;
         eprintln!("unspin train: {n} thesaurus pairs from {}", p.display());
     } else if args.swaps.is_empty() && args.pairs.is_empty() || args.base.is_some() {
         mb.lexicon = LexiconBuilder::from_lexicon(base()?.lexicon());
@@ -124,12 +136,23 @@ pub fn run(args: Args) -> Result<ExitCode> {
         let data = read(p)?;
         let lm = &mb.lm;
         let freq = |w: &str| lm.unigram(w);
-        let n = add_moby(&mut mb.lexicon, &data, &keep_phrase, &freq, args.moby_keep, args.moby_weight)
-            .with_context(|| format!("{}", p.display()))?;
+        let n = add_moby(
+            &mut mb.lexicon,
+            &data,
+            &keep_phrase,
+            &freq,
+            args.moby_keep,
+            args.moby_weight,
+        )
+        .with_context(|| format!("{}", p.display()))?;
         eprintln!("unspin train: {n} thesaurus pairs from {}", p.display());
     }
     if let Some(dir) = &args.wordnet {
-        for (file, p) in [("noun.exc", pos::NOUN), ("verb.exc", pos::VERB), ("adj.exc", pos::ADJ)] {
+        for (file, p) in [
+            ("noun.exc", pos::NOUN),
+            ("verb.exc", pos::VERB),
+            ("adj.exc", pos::ADJ),
+        ] {
             let text = read(&dir.join(file))?;
             mb.lexicon.irregular_mut().add_exc(&text, p);
         }
@@ -141,17 +164,27 @@ pub fn run(args: Args) -> Result<ExitCode> {
     }
     for p in &args.pairs {
         let n = learn_pairs(&mut mb.lexicon, p, args.pair_weight)?;
-        eprintln!("unspin train: {n} substitutions learned from {}", p.display());
+        eprintln!(
+            "unspin train: {n} substitutions learned from {}",
+            p.display()
+        );
     }
     mb.lexicon.truncate(args.max_synonyms);
-    eprintln!("unspin train: lexicon {:?} (phrases, pairs)", mb.lexicon.counts());
+    eprintln!(
+        "unspin train: lexicon {:?} (phrases, pairs)",
+        mb.lexicon.counts()
+    );
     // 3. parameters
     mb.params = match &args.params {
-        Some(p) => serde_json::from_str::<Params>(&read(p)?).with_context(|| format!("bad parameters in {}", p.display()))?,
+        Some(p) => serde_json::from_str::<Params>(&read(p)?)
+            .with_context(|| format!("bad parameters in {}", p.display()))?,
         None => Params::default(),
     };
     let size = mb.write(&args.output)?;
-    eprintln!("unspin train: wrote {} ({size} bytes)", args.output.display());
+    eprintln!(
+        "unspin train: wrote {} ({size} bytes)",
+        args.output.display()
+    );
     Ok(ExitCode::SUCCESS)
 }
 
@@ -160,7 +193,8 @@ fn keep_phrase(w: &str) -> bool {
     let words = w.split(' ').count();
     words <= 3
         && !w.is_empty()
-        && w.chars().all(|c| c.is_alphabetic() || c == ' ' || c == '-' || c == '\'')
+        && w.chars()
+            .all(|c| c.is_alphabetic() || c == ' ' || c == '-' || c == '\'')
 }
 
 /// Learns substitutions from aligned pairs: every changed block of a word
@@ -183,13 +217,21 @@ fn learn_pairs(lex: &mut LexiconBuilder, path: &PathBuf, weight: f32) -> Result<
         let v: serde_json::Value = match serde_json::from_str(line) {
             Ok(v) => v,
             Err(e) => {
-                eprintln!("unspin: {}:{}: skipped: bad JSON: {e}", path.display(), i + 1);
+                eprintln!(
+                    "unspin: {}:{}: skipped: bad JSON: {e}",
+                    path.display(),
+                    i + 1
+                );
                 bad += 1;
                 continue;
             }
         };
         let (Some(o), Some(s)) = (v["original"].as_str(), v["spun"].as_str()) else {
-            eprintln!("unspin: {}:{}: skipped: needs \"original\" and \"spun\" strings", path.display(), i + 1);
+            eprintln!(
+                "unspin: {}:{}: skipped: needs \"original\" and \"spun\" strings",
+                path.display(),
+                i + 1
+            );
             bad += 1;
             continue;
         };

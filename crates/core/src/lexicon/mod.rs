@@ -53,7 +53,8 @@ impl Lexicon {
             .map_err(|e| corrupt(format!("bad lexicon index: {e}")))?;
         let irr = c.require("lex.irr", what)?;
         let irregular = Irregular::from_text(
-            std::str::from_utf8(irr.bytes()).map_err(|_| corrupt("irregular forms are not UTF-8".into()))?,
+            std::str::from_utf8(irr.bytes())
+                .map_err(|_| corrupt("irregular forms are not UTF-8".into()))?,
         );
         let lex = Lexicon {
             str_off: c.require("lex.str.off", what)?,
@@ -73,16 +74,25 @@ impl Lexicon {
         let u32s = |s: &Section| s.as_slice::<u32>().map(|x| x.to_vec());
         let ok = (|| {
             let so = u32s(&lex.str_off)?;
-            if so.len() != n + 1 || *so.last()? as usize != lex.strs.bytes().len() || so.windows(2).any(|w| w[0] > w[1]) {
+            if so.len() != n + 1
+                || *so.last()? as usize != lex.strs.bytes().len()
+                || so.windows(2).any(|w| w[0] > w[1])
+            {
                 return None;
             }
             if lex.pos.bytes().len() != n {
                 return None;
             }
-            for (off, id, w) in [(&lex.fwd_off, &lex.fwd_id, &lex.fwd_w), (&lex.rev_off, &lex.rev_id, &lex.rev_w)] {
+            for (off, id, w) in [
+                (&lex.fwd_off, &lex.fwd_id, &lex.fwd_w),
+                (&lex.rev_off, &lex.rev_id, &lex.rev_w),
+            ] {
                 let o = u32s(off)?;
                 let ids = id.as_slice::<u32>()?;
-                if o.len() != n + 1 || *o.last()? as usize != ids.len() || o.windows(2).any(|w| w[0] > w[1]) {
+                if o.len() != n + 1
+                    || *o.last()? as usize != ids.len()
+                    || o.windows(2).any(|w| w[0] > w[1])
+                {
                     return None;
                 }
                 if w.as_slice::<u16>()?.len() != ids.len() || ids.iter().any(|&i| i as usize >= n) {
@@ -130,12 +140,20 @@ impl Lexicon {
         self.pos.bytes()[id as usize] & 0x80 != 0
     }
 
-    fn list<'a>(&'a self, off: &'a Section, ids: &'a Section, w: &'a Section, id: u32) -> impl Iterator<Item = (u32, f32)> + 'a {
+    fn list<'a>(
+        &'a self,
+        off: &'a Section,
+        ids: &'a Section,
+        w: &'a Section,
+        id: u32,
+    ) -> impl Iterator<Item = (u32, f32)> + 'a {
         let o = off.as_slice::<u32>().unwrap();
         let (s, e) = (o[id as usize] as usize, o[id as usize + 1] as usize);
         let ids = &ids.as_slice::<u32>().unwrap()[s..e];
         let ws = &w.as_slice::<u16>().unwrap()[s..e];
-        ids.iter().zip(ws).map(|(&i, &q)| (i, -(q as f32) / W_QUANT))
+        ids.iter()
+            .zip(ws)
+            .map(|(&i, &q)| (i, -(q as f32) / W_QUANT))
     }
 
     /// The synonyms a spinner may write for phrase `id`, with ln P(w | c).
@@ -187,7 +205,11 @@ impl Lexicon {
             .into_iter()
             .map(|(text, ln_channel)| Candidate { text, ln_channel })
             .collect();
-        out.sort_by(|a, b| b.ln_channel.total_cmp(&a.ln_channel).then_with(|| a.text.cmp(&b.text)));
+        out.sort_by(|a, b| {
+            b.ln_channel
+                .total_cmp(&a.ln_channel)
+                .then_with(|| a.text.cmp(&b.text))
+        });
         out
     }
 
@@ -203,7 +225,10 @@ impl Lexicon {
             for (syn, lnp) in self.synonyms(lid) {
                 for form in self.irregular.forms(self.phrase(syn), infl) {
                     if form != original {
-                        out.push(Candidate { text: form, ln_channel: lnp });
+                        out.push(Candidate {
+                            text: form,
+                            ln_channel: lnp,
+                        });
                     }
                 }
             }
@@ -241,7 +266,8 @@ impl LexiconBuilder {
             return id;
         }
         let id = self.names.len() as u32;
-        self.proper.push(phrase != lower && phrase.chars().next().is_some_and(|c| c.is_uppercase()));
+        self.proper
+            .push(phrase != lower && phrase.chars().next().is_some_and(|c| c.is_uppercase()));
         self.names.push(lower.clone());
         self.pos.push(0);
         self.ids.insert(lower, id);
@@ -253,7 +279,7 @@ impl LexiconBuilder {
     pub fn add(&mut self, original: &str, spun: &str, pos: u8, w: f32) {
         let c = self.intern(original);
         let s = self.intern(spun);
-        if c == s || !(w > 0.0) {
+        if c == s || w.is_nan() || w <= 0.0 {
             return;
         }
         self.pos[c as usize] |= pos;
@@ -288,7 +314,11 @@ impl LexiconBuilder {
     /// normalised into ln P(spun | original).
     pub fn build(self) -> LexiconParts {
         let mut order: Vec<u32> = (0..self.names.len() as u32).collect();
-        order.sort_by(|&a, &b| self.names[a as usize].as_bytes().cmp(self.names[b as usize].as_bytes()));
+        order.sort_by(|&a, &b| {
+            self.names[a as usize]
+                .as_bytes()
+                .cmp(self.names[b as usize].as_bytes())
+        });
         let mut remap = vec![0u32; self.names.len()];
         for (new, &old) in order.iter().enumerate() {
             remap[old as usize] = new as u32;
@@ -300,7 +330,9 @@ impl LexiconBuilder {
         let mut pos = Vec::with_capacity(n);
         for (new, &old) in order.iter().enumerate() {
             let name = &self.names[old as usize];
-            fst_b.insert(name, new as u64).expect("sorted unique phrases");
+            fst_b
+                .insert(name, new as u64)
+                .expect("sorted unique phrases");
             strs.extend_from_slice(name.as_bytes());
             str_off.push(strs.len() as u32);
             pos.push(self.pos[old as usize] | if self.proper[old as usize] { 0x80 } else { 0 });
@@ -310,7 +342,9 @@ impl LexiconBuilder {
         for (&c, syns) in &self.fwd {
             let total: f32 = syns.values().sum();
             for (&s, &w) in syns {
-                let q = (-(w / total).ln() * W_QUANT).round().clamp(0.0, u16::MAX as f32) as u16;
+                let q = (-(w / total).ln() * W_QUANT)
+                    .round()
+                    .clamp(0.0, u16::MAX as f32) as u16;
                 let (c2, s2) = (remap[c as usize], remap[s as usize]);
                 fwd[c2 as usize].push((s2, q));
                 rev[s2 as usize].push((c2, q));
@@ -386,6 +420,32 @@ impl LexiconParts {
     }
 }
 
+impl LexiconBuilder {
+    /// A builder holding every entry of an existing lexicon, to extend it.
+    pub fn from_lexicon(lex: &Lexicon) -> LexiconBuilder {
+        let mut b = LexiconBuilder::new();
+        for id in 0..lex.len() as u32 {
+            let orig = lex.phrase(id).to_string();
+            let orig = if lex.is_proper(id) {
+                crate::text::Case::Title.apply(&orig)
+            } else {
+                orig
+            };
+            for (syn, lnp) in lex.synonyms(id) {
+                let s = lex.phrase(syn);
+                let s = if lex.is_proper(syn) {
+                    crate::text::Case::Title.apply(s)
+                } else {
+                    s.to_string()
+                };
+                b.add(&orig, &s, lex.pos(id) & lex.pos(syn), lnp.exp());
+            }
+        }
+        b.irregular = Irregular::from_text(&lex.irregular.to_text());
+        b
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::morph::pos;
@@ -404,7 +464,12 @@ mod tests {
         let mut lm = LmBuilder::new();
         lm.add(&["<s>"], -1.0, 0.0).unwrap();
         let parts = lex.build();
-        Model::from_bytes(&write_model(&lm.build().unwrap(), &parts, &Params::default())).unwrap()
+        Model::from_bytes(&write_model(
+            &lm.build().unwrap(),
+            &parts,
+            &Params::default(),
+        ))
+        .unwrap()
     }
 
     #[test]
@@ -422,23 +487,5 @@ mod tests {
         assert!(lex.candidates("unrelated").is_empty());
         let s: Vec<String> = lex.spins("said").into_iter().map(|c| c.text).collect();
         assert_eq!(s, ["stated"]);
-    }
-}
-
-impl LexiconBuilder {
-    /// A builder holding every entry of an existing lexicon, to extend it.
-    pub fn from_lexicon(lex: &Lexicon) -> LexiconBuilder {
-        let mut b = LexiconBuilder::new();
-        for id in 0..lex.len() as u32 {
-            let orig = lex.phrase(id).to_string();
-            let orig = if lex.is_proper(id) { crate::text::Case::Title.apply(&orig) } else { orig };
-            for (syn, lnp) in lex.synonyms(id) {
-                let s = lex.phrase(syn);
-                let s = if lex.is_proper(syn) { crate::text::Case::Title.apply(s) } else { s.to_string() };
-                b.add(&orig, &s, lex.pos(id) & lex.pos(syn), lnp.exp());
-            }
-        }
-        b.irregular = Irregular::from_text(&lex.irregular.to_text());
-        b
     }
 }

@@ -80,7 +80,11 @@ fn classify(form: &str, lemma: &str, pos: u8) -> Infl {
         _ => {
             if form.ends_with("ing") && !lemma.ends_with("ing") {
                 Infl::Ing
-            } else if form.ends_with('s') && !form.ends_with("ss") && form.len() <= lemma.len() + 2 && !lemma.ends_with('s') {
+            } else if form.ends_with('s')
+                && !form.ends_with("ss")
+                && form.len() <= lemma.len() + 2
+                && !lemma.ends_with('s')
+            {
                 Infl::ThirdSg
             } else {
                 Infl::Past
@@ -122,7 +126,10 @@ impl Irregular {
         let mut lines: Vec<String> = self
             .to_lemma
             .iter()
-            .flat_map(|(f, ls)| ls.iter().map(move |(l, i)| format!("{f}\t{l}\t{}", infl_code(*i))))
+            .flat_map(|(f, ls)| {
+                ls.iter()
+                    .map(move |(l, i)| format!("{f}\t{l}\t{}", infl_code(*i)))
+            })
             .collect();
         lines.sort();
         lines.join("\n")
@@ -137,7 +144,10 @@ impl Irregular {
                 if let Some(infl) = infl_from_code(i) {
                     let e = irr.to_lemma.entry(f.to_string()).or_default();
                     e.push((l.to_string(), infl));
-                    irr.to_form.entry((l.to_string(), infl)).or_default().push(f.to_string());
+                    irr.to_form
+                        .entry((l.to_string(), infl))
+                        .or_default()
+                        .push(f.to_string());
                 }
             }
         }
@@ -189,9 +199,19 @@ fn is_vowel(c: u8) -> bool {
 fn regular_lemmas(w: &str) -> Vec<(String, Infl)> {
     let mut out = Vec::new();
     let strip = |suf: &str, add: &str| -> Option<String> {
-        w.strip_suffix(suf).filter(|s| s.len() >= 2).map(|s| format!("{s}{add}"))
+        w.strip_suffix(suf)
+            .filter(|s| s.len() >= 2)
+            .map(|s| format!("{s}{add}"))
     };
-    for (suf, add) in [("ses", "s"), ("xes", "x"), ("zes", "z"), ("ches", "ch"), ("shes", "sh"), ("ies", "y"), ("s", "")] {
+    for (suf, add) in [
+        ("ses", "s"),
+        ("xes", "x"),
+        ("zes", "z"),
+        ("ches", "ch"),
+        ("shes", "sh"),
+        ("ies", "y"),
+        ("s", ""),
+    ] {
         if suf == "s" && (w.ends_with("ss") || w.ends_with("us") || w.ends_with("is")) {
             continue;
         }
@@ -253,7 +273,12 @@ fn regular_form(w: &str, infl: Infl) -> Option<String> {
     Some(match infl {
         Infl::Base => w.to_string(),
         Infl::Plural | Infl::ThirdSg => {
-            if w.ends_with('s') || w.ends_with('x') || w.ends_with('z') || w.ends_with("ch") || w.ends_with("sh") {
+            if w.ends_with('s')
+                || w.ends_with('x')
+                || w.ends_with('z')
+                || w.ends_with("ch")
+                || w.ends_with("sh")
+            {
                 format!("{w}es")
             } else if last == b'y' && b.len() > 1 && !is_vowel(b[b.len() - 2]) {
                 format!("{}ies", &w[..w.len() - 1])
@@ -273,8 +298,8 @@ fn regular_form(w: &str, infl: Infl) -> Option<String> {
             }
         }
         Infl::Ing => {
-            if w.ends_with("ie") {
-                format!("{}ying", &w[..w.len() - 2])
+            if let Some(stem) = w.strip_suffix("ie") {
+                format!("{stem}ying")
             } else if last == b'e' && !w.ends_with("ee") && b.len() > 2 {
                 format!("{}ing", &w[..w.len() - 1])
             } else if cvc {
@@ -284,7 +309,11 @@ fn regular_form(w: &str, infl: Infl) -> Option<String> {
             }
         }
         Infl::Comparative | Infl::Superlative => {
-            let suf = if infl == Infl::Comparative { "er" } else { "est" };
+            let suf = if infl == Infl::Comparative {
+                "er"
+            } else {
+                "est"
+            };
             if last == b'e' {
                 format!("{w}{}", &suf[1..])
             } else if last == b'y' && b.len() > 1 && !is_vowel(b[b.len() - 2]) {
@@ -318,7 +347,8 @@ impl Irregular {
         // a phrase: inflect its first word for verbs, its last for the rest
         let (first, tail) = phrase.split_once(' ').unwrap();
         let (init, last) = phrase.rsplit_once(' ').unwrap();
-        let mut first_an: Vec<(String, Infl)> = self.to_lemma.get(first).cloned().unwrap_or_default();
+        let mut first_an: Vec<(String, Infl)> =
+            self.to_lemma.get(first).cloned().unwrap_or_default();
         first_an.extend(regular_lemmas(first));
         for (l, i) in first_an {
             if i.on_first_word() {
@@ -348,12 +378,16 @@ impl Irregular {
         };
         match lemma.split_once(' ') {
             None => word_forms(lemma),
-            Some((first, tail)) if infl.on_first_word() => {
-                word_forms(first).into_iter().map(|f| format!("{f} {tail}")).collect()
-            }
+            Some((first, tail)) if infl.on_first_word() => word_forms(first)
+                .into_iter()
+                .map(|f| format!("{f} {tail}"))
+                .collect(),
             Some(_) => {
                 let (init, last) = lemma.rsplit_once(' ').unwrap();
-                word_forms(last).into_iter().map(|f| format!("{init} {f}")).collect()
+                word_forms(last)
+                    .into_iter()
+                    .map(|f| format!("{init} {f}"))
+                    .collect()
             }
         }
     }
@@ -385,8 +419,14 @@ mod tests {
             ("workout routine", Infl::Plural, "workout routines"),
             ("go to", Infl::Ing, "going to"),
         ] {
-            assert!(i.forms(lemma, infl).contains(&form.to_string()), "{lemma} {infl:?}");
-            assert!(i.analyses(form).contains(&(lemma.to_string(), infl)), "{form}");
+            assert!(
+                i.forms(lemma, infl).contains(&form.to_string()),
+                "{lemma} {infl:?}"
+            );
+            assert!(
+                i.analyses(form).contains(&(lemma.to_string(), infl)),
+                "{form}"
+            );
         }
     }
 
@@ -396,7 +436,9 @@ mod tests {
         assert!(i.analyses("said").contains(&("say".into(), Infl::Past)));
         assert_eq!(i.forms("say", Infl::Past), ["said"]);
         assert!(i.forms("go", Infl::Past).contains(&"went".to_string()));
-        assert!(i.analyses("best").contains(&("good".into(), Infl::Superlative)));
+        assert!(i
+            .analyses("best")
+            .contains(&("good".into(), Infl::Superlative)));
         let back = Irregular::from_text(&i.to_text());
         assert_eq!(back.forms("say", Infl::Past), ["said"]);
     }

@@ -44,7 +44,9 @@ pub fn add_mythes(b: &mut LexiconBuilder, data: &str, opts: &MythesOptions) -> R
     let mut lines = data.lines();
     let first = lines.next().unwrap_or("");
     if !first.trim().eq_ignore_ascii_case("UTF-8") && !first.contains('|') {
-        return Err(Error::Training(format!("not a MyThes file (first line {first:?})")));
+        return Err(Error::Training(format!(
+            "not a MyThes file (first line {first:?})"
+        )));
     }
     let mut added = 0;
     let mut head: Option<(String, usize)> = None;
@@ -72,7 +74,11 @@ pub fn add_mythes(b: &mut LexiconBuilder, data: &str, opts: &MythesOptions) -> R
                         (t, opts.synonym)
                     };
                     let word = word.trim();
-                    if w <= 0.0 || word.is_empty() || !(opts.keep)(&word.to_lowercase()) || !(opts.keep)(h) {
+                    if w <= 0.0
+                        || word.is_empty()
+                        || !(opts.keep)(&word.to_lowercase())
+                        || !(opts.keep)(h)
+                    {
                         continue;
                     }
                     b.add(h, word, p, w * sense_w / n.sqrt());
@@ -86,8 +92,12 @@ pub fn add_mythes(b: &mut LexiconBuilder, data: &str, opts: &MythesOptions) -> R
             }
         }
         // a head line: "word|count"
-        let Some((h, count)) = line.rsplit_once('|') else { continue };
-        let Ok(count) = count.trim().parse::<usize>() else { continue };
+        let Some((h, count)) = line.rsplit_once('|') else {
+            continue;
+        };
+        let Ok(count) = count.trim().parse::<usize>() else {
+            continue;
+        };
         head = Some((h.to_string(), count));
         sense = 0;
     }
@@ -125,7 +135,10 @@ pub fn add_moby(
             .filter(|s| !s.is_empty() && *s != head && keep(s))
             .filter_map(|s| {
                 // a phrase's frequency is that of its rarest word
-                let f = s.split(' ').map(|x| freq(x)).try_fold(f32::INFINITY, |acc, f| f.map(|f| acc.min(f)))?;
+                let f = s
+                    .split(' ')
+                    .map(freq)
+                    .try_fold(f32::INFINITY, |acc, f| f.map(|f| acc.min(f)))?;
                 Some((f, s))
             })
             .collect();
@@ -159,7 +172,10 @@ pub fn add_swaps(b: &mut LexiconBuilder, text: &str, file: &str) -> Result<usize
             return Err(bad("expected original<TAB>spun[<TAB>weight]"));
         }
         let w = match f.get(2) {
-            Some(w) => w.trim().parse::<f32>().map_err(|_| bad("weight is not a number"))?,
+            Some(w) => w
+                .trim()
+                .parse::<f32>()
+                .map_err(|_| bad("weight is not a number"))?,
             None => 1.0,
         };
         b.add(f[0].trim(), f[1].trim(), pos::ANY, w);
@@ -178,17 +194,40 @@ mod tests {
     fn mythes_senses_and_relations() {
         let data = "UTF-8\nwar|2\n(noun)|warfare|conflict (generic term)|peace (antonym)\n(verb)|fight (generic term)\nera|1\n(noun)|epoch|period (generic term)\n";
         let keep = |_: &str| true;
-        let opts = MythesOptions { keep: &keep, synonym: 1.0, similar: 0.8, generic: 0.5, related: 0.3, symmetric: 0.0 };
+        let opts = MythesOptions {
+            keep: &keep,
+            synonym: 1.0,
+            similar: 0.8,
+            generic: 0.5,
+            related: 0.3,
+            symmetric: 0.0,
+        };
         let mut b = LexiconBuilder::new();
         assert_eq!(add_mythes(&mut b, data, &opts).unwrap(), 5);
-        add_swaps(&mut b, "# comment\nvisit\tgo to\nwe have\twe've\t2\n", "swaps").unwrap();
-        assert!(add_swaps(&mut LexiconBuilder::new(), "lonely\n", "x.tsv").unwrap_err().to_string().contains("x.tsv:1"));
+        add_swaps(
+            &mut b,
+            "# comment\nvisit\tgo to\nwe have\twe've\t2\n",
+            "swaps",
+        )
+        .unwrap();
+        assert!(add_swaps(&mut LexiconBuilder::new(), "lonely\n", "x.tsv")
+            .unwrap_err()
+            .to_string()
+            .contains("x.tsv:1"));
         let mut lm = LmBuilder::new();
         lm.add(&["<s>"], -1.0, 0.0).unwrap();
-        let m = Model::from_bytes(&write_model(&lm.build().unwrap(), &b.build(), &Params::default())).unwrap();
+        let m = Model::from_bytes(&write_model(
+            &lm.build().unwrap(),
+            &b.build(),
+            &Params::default(),
+        ))
+        .unwrap();
         let lex = m.lexicon();
         assert_eq!(lex.candidates("conflict")[0].text, "war");
-        assert!(lex.candidates("peace").is_empty(), "antonyms are not synonyms");
+        assert!(
+            lex.candidates("peace").is_empty(),
+            "antonyms are not synonyms"
+        );
         assert_eq!(lex.candidates("go to")[0].text, "visit");
         assert_eq!(lex.candidates("going to")[0].text, "visiting");
         assert_eq!(lex.candidates("we've")[0].text, "we have");

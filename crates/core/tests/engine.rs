@@ -1,0 +1,93 @@
+//! End-to-end behaviour of detect and restore with the built-in model.
+
+use unspin_core::text::slice_chars;
+use unspin_core::{Model, Unspinner};
+
+fn unspinner() -> Unspinner {
+    Unspinner::new(Model::builtin().expect("the built-in model loads"))
+}
+
+#[test]
+fn restores_a_tortured_collocation() {
+    let u = unspinner();
+    let r = u.restore("The model uses a classifier to detect bosom malignancy early.");
+    assert!(r.text.contains("breast"), "{r:?}");
+    for c in &r.changes {
+        assert_eq!(c.source.as_deref(), Some("model"));
+        assert!((0.0..=1.0).contains(&c.score));
+    }
+}
+
+#[test]
+fn leaves_genuine_text_alone() {
+    let u = unspinner();
+    for clean in [
+        "The company reported strong profits in the third quarter, analysts said.",
+        "The government will publish the report on Monday, the minister told reporters.",
+        "Shares in London rose 4% by midday while the pound fell against the dollar.",
+    ] {
+        let r = u.restore(clean);
+        assert_eq!(r.text, clean, "changed a genuine sentence: {:?}", r.changes);
+    }
+}
+
+#[test]
+fn offsets_slice_the_input_on_multibyte_text() {
+    let u = unspinner();
+    let text = "Café owners — «naïve» as ever — detect bosom malignancy… 東京 reported it; the chilly conflict period ended.";
+    let d = u.detect(text);
+    for s in &d.spans {
+        assert_eq!(
+            slice_chars(text, s.start..s.end),
+            Some(s.text.as_str()),
+            "{s:?}"
+        );
+    }
+    let r = u.restore(text);
+    for c in &r.changes {
+        assert_eq!(
+            slice_chars(text, c.start..c.end),
+            Some(c.from.as_str()),
+            "{c:?}"
+        );
+    }
+}
+
+#[test]
+fn deterministic() {
+    let u = unspinner();
+    let text = "India wants to be seen as a impartial celebration in the dispute over the chilly conflict period.";
+    assert_eq!(u.detect(text), u.detect(text));
+    assert_eq!(u.restore(text), u.restore(text));
+}
+
+#[test]
+fn spun_documents_score_higher_than_their_originals() {
+    let u = unspinner();
+    let original = "The two navies will conduct joint exercises next week. India wants to be seen as a neutral party. \
+                    This story has not been edited by NDTV staff and is published from a syndicated feed.";
+    let spun = "The 2 navies will habit joint workout routines subsequent week. India needs to be seen as a impartial celebration. \
+                That story has not been altered by NDTV workers and is revealed from a syndicated provender.";
+    let (o, s) = (u.detect(original).score, u.detect(spun).score);
+    assert!(s > o, "spun {s} vs original {o}");
+}
+
+#[test]
+fn empty_and_odd_inputs_do_not_panic() {
+    let u = unspinner();
+    for text in [
+        "",
+        " ",
+        "\n\n\n",
+        "...",
+        "\u{0}\u{1}\u{7f}",
+        "a",
+        &"word ".repeat(5000),
+        &"é".repeat(10_000),
+    ] {
+        let d = u.detect(text);
+        assert!((0.0..=1.0).contains(&d.score));
+        let r = u.restore(text);
+        assert_eq!(r.changes.is_empty(), r.text == text);
+    }
+}
