@@ -21,7 +21,7 @@ step "venv $VENV"
 [ -x "$VENV/bin/python" ] || "$PY" -m venv "$VENV"
 PIP="$VENV/bin/python -m pip"
 timeout 900 $PIP install -q --disable-pip-version-check \
-    "maturin>=1.5,<2" pytest pyarrow pandas pyspark datatrove
+    "maturin>=1.5,<2" pytest pyarrow "pandas<3" pyspark datatrove
 
 # dolma's full dependency set makes pip's resolver backtrack for a long
 # time; the tagger API only needs the wheel and the modules it imports.

@@ -182,7 +182,11 @@ pub struct PyIndex {
     inner: unspin_index::Index,
 }
 
-fn trace_result(index: &unspin_index::Index, text: &str, k: usize) -> Result<serde_json::Value, String> {
+fn trace_result(
+    index: &unspin_index::Index,
+    text: &str,
+    k: usize,
+) -> Result<serde_json::Value, String> {
     let matches = index.trace(text, k).map_err(|e| e.to_string())?;
     Ok(serde_json::json!({ "matches": matches }))
 }
@@ -207,24 +211,42 @@ impl PyIndex {
     #[pyo3(signature = (text, k=5))]
     fn trace<'py>(&self, py: Python<'py>, text: &str, k: usize) -> PyResult<Bound<'py, PyAny>> {
         let text = text.to_owned();
-        let v = py.detach(|| trace_result(&self.inner, &text, k)).map_err(error::UnspinError::new_err)?;
+        let v = py
+            .detach(|| trace_result(&self.inner, &text, k))
+            .map_err(error::UnspinError::new_err)?;
         convert::to_py(py, &v)
     }
 
     /// `trace` on every text, in parallel, without the GIL.
     #[pyo3(signature = (texts, k=5))]
-    fn trace_batch<'py>(&self, py: Python<'py>, texts: Vec<String>, k: usize) -> PyResult<Bound<'py, PyList>> {
-        let results: Vec<Result<serde_json::Value, String>> =
-            py.detach(|| texts.par_iter().map(|t| trace_result(&self.inner, t, k)).collect());
+    fn trace_batch<'py>(
+        &self,
+        py: Python<'py>,
+        texts: Vec<String>,
+        k: usize,
+    ) -> PyResult<Bound<'py, PyList>> {
+        let results: Vec<Result<serde_json::Value, String>> = py.detach(|| {
+            texts
+                .par_iter()
+                .map(|t| trace_result(&self.inner, t, k))
+                .collect()
+        });
         let list = PyList::empty(py);
         for r in results {
-            list.append(convert::to_py(py, &r.map_err(error::UnspinError::new_err)?)?)?;
+            list.append(convert::to_py(
+                py,
+                &r.map_err(error::UnspinError::new_err)?,
+            )?)?;
         }
         Ok(list)
     }
 
     fn __repr__(&self) -> String {
-        format!("Index({:?}, docs={})", self.inner.path(), self.inner.num_docs())
+        format!(
+            "Index({:?}, docs={})",
+            self.inner.path(),
+            self.inner.num_docs()
+        )
     }
 }
 
