@@ -38,9 +38,11 @@ pub struct Block {
     pub equal: bool,
 }
 
-/// A word diff by longest common subsequence.
+/// A word diff by longest common subsequence (Myers' algorithm finds a
+/// shortest edit script, whose equal runs are a longest common subsequence;
+/// `similar`'s plain LCS gives up on long inputs and marks whole texts changed).
 pub fn diff(a: &[String], b: &[String]) -> Vec<Block> {
-    let ops = similar::capture_diff_slices(similar::Algorithm::Lcs, a, b);
+    let ops = similar::capture_diff_slices(similar::Algorithm::Myers, a, b);
     let mut blocks: Vec<Block> = Vec::new();
     for op in ops {
         let (equal, ra, rb) = match op {
@@ -405,6 +407,21 @@ mod tests {
         assert!((r.span_f1 - 0.5).abs() < 1e-9);
         assert_eq!(r.clean_flags_per_1k, 250.0);
         assert_eq!(r.doc_auc, 1.0);
+    }
+
+    #[test]
+    fn long_texts_diff_word_by_word() {
+        // a regression: a plain LCS implementation gave up on long inputs
+        // and marked every word changed
+        let original: Vec<String> = (0..3000).map(|i| format!("w{}", i % 97)).collect();
+        let mut spun = original.clone();
+        spun[1500] = "changed".into();
+        let changed: usize = diff(&original, &spun)
+            .iter()
+            .filter(|b| !b.equal)
+            .map(|b| b.b.len())
+            .sum();
+        assert_eq!(changed, 1);
     }
 
     #[test]
