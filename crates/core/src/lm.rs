@@ -60,6 +60,25 @@ pub struct NgramLm {
     order: usize,
     bos: Option<u32>,
     eos: Option<u32>,
+    /// where the bigrams (and trigrams) of each first word start: keys are
+    /// sorted by first word, so a lookup searches only that word's run
+    bi_start: Vec<u32>,
+    tri_start: Vec<u32>,
+}
+
+/// For keys sorted by their top id (`shift` bits up), the index of the first
+/// key of each id, plus the end.
+fn first_word_index(keys: &[u64], shift: u32, n: usize) -> Vec<u32> {
+    let mut start = vec![0u32; n + 1];
+    let mut k = 0usize;
+    for (w, slot) in start.iter_mut().enumerate() {
+        while k < keys.len() && ((keys[k] >> shift) as usize) < w {
+            k += 1;
+        }
+        *slot = k as u32;
+    }
+    start[n] = keys.len() as u32;
+    start
 }
 
 /// A state of the model: the last two words (None = unknown or none).
@@ -82,6 +101,8 @@ impl NgramLm {
             tri_k: c.require("lm.tri.k", what)?,
             tri_p: c.require("lm.tri.p", what)?,
             order: 3,
+            bi_start: Vec::new(),
+            tri_start: Vec::new(),
             bos: vocab.get(BOS).map(|v| v as u32),
             eos: vocab.get(EOS).map(|v| v as u32),
             vocab,
@@ -100,6 +121,13 @@ impl NgramLm {
         if !ok {
             return Err(corrupt("language model arrays disagree in length".into()));
         }
+        let mut lm = lm;
+        let sorted = |k: &[u64]| k.windows(2).all(|w| w[0] < w[1]);
+        if !sorted(lm.bi_keys()) || !sorted(lm.tri_keys()) {
+            return Err(corrupt("language model keys are not sorted".into()));
+        }
+        lm.bi_start = first_word_index(lm.bi_keys(), ID_BITS, n);
+        lm.tri_start = first_word_index(lm.tri_keys(), 2 * ID_BITS, n);
         Ok(lm)
     }
 
@@ -150,13 +178,18 @@ impl NgramLm {
     #[inline]
     fn find_bi(&self, a: u32, b: u32) -> Option<usize> {
         let key = ((a as u64) << ID_BITS) | b as u64;
-        self.bi_keys().binary_search(&key).ok()
+        let (s, e) = run(&self.bi_start, a)?;
+        self.bi_keys()[s..e].binary_search(&key).ok().map(|i| s + i)
     }
 
     #[inline]
     fn find_tri(&self, a: u32, b: u32, c: u32) -> Option<usize> {
         let key = ((a as u64) << (2 * ID_BITS)) | ((b as u64) << ID_BITS) | c as u64;
-        self.tri_keys().binary_search(&key).ok()
+        let (s, e) = run(&self.tri_start, a)?;
+        self.tri_keys()[s..e]
+            .binary_search(&key)
+            .ok()
+            .map(|i| s + i)
     }
 
     /// log10 P(w) without context.
@@ -227,6 +260,14 @@ impl NgramLm {
         }
         total + self.logp(st, self.eos)
     }
+}
+
+/// The run of keys whose first word is `a`.
+#[inline]
+fn run(start: &[u32], a: u32) -> Option<(usize, usize)> {
+    let s = *start.get(a as usize)? as usize;
+    let e = *start.get(a as usize + 1)? as usize;
+    Some((s, e))
 }
 
 /// An n-gram model under construction: entries in ARPA form.
