@@ -160,35 +160,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn bad_lines_say_why() {
-        assert!(parse_record(b"{\"id\":1}", false, 1)
-            .unwrap_err()
-            .contains("no \"text\""));
-        assert!(parse_record(b"{\"text\":3}", false, 1)
-            .unwrap_err()
-            .contains("not a string"));
-        assert!(parse_record(b"[1]", false, 1)
-            .unwrap_err()
-            .contains("object"));
-        assert!(parse_record(b"{\"text\":\"a\xff\"}", false, 1)
-            .unwrap_err()
-            .contains("byte offset 10"));
-        assert!(parse_record(b"{\"text\":\"a\xff\"}", true, 1)
-            .unwrap()
-            .is_some());
-        assert!(parse_record(b"  \n", false, 1).unwrap().is_none());
-    }
-
-    #[test]
-    fn passes_other_fields_through() {
-        let r = parse_record(br#"{"id":"a","text":"t","lang":"en"}"#, false, 1)
-            .unwrap()
-            .unwrap();
-        assert_eq!(r.id, Value::from("a"));
-        assert_eq!(r.extra["lang"], Value::from("en"));
-    }
-
-    #[test]
     fn decode_names_offset() {
         let e = decode(b"ok\xc3(".to_vec(), false).unwrap_err();
         assert!(e.to_string().contains("byte offset 2"), "{e}");
