@@ -340,8 +340,11 @@ impl LexiconBuilder {
         let mut fwd: Vec<Vec<(u32, u16)>> = vec![Vec::new(); n];
         let mut rev: Vec<Vec<(u32, u16)>> = vec![Vec::new(); n];
         for (&c, syns) in &self.fwd {
-            let total: f32 = syns.values().sum();
-            for (&s, &w) in syns {
+            // sum in a fixed order so the model file is the same on every run
+            let mut syns: Vec<(u32, f32)> = syns.iter().map(|(&s, &w)| (s, w)).collect();
+            syns.sort_by_key(|x| x.0);
+            let total: f32 = syns.iter().map(|x| x.1).sum();
+            for &(s, w) in &syns {
                 let q = (-(w / total).ln() * W_QUANT)
                     .round()
                     .clamp(0.0, u16::MAX as f32) as u16;

@@ -104,7 +104,8 @@ pub fn add_mythes(b: &mut LexiconBuilder, data: &str, opts: &MythesOptions) -> R
     Ok(added)
 }
 
-/// Adds the Moby thesaurus (one row per head: `head,syn,syn,…`). Rows list
+/// Adds the Moby thesaurus (one row per head: `head,syn,syn,…`, or with `|`
+/// between entries as the `thesaurus-moby` crate stores it). Rows list
 /// hundreds of words in no order, far more than any spinner's dictionary;
 /// each head keeps its `k` most frequent synonyms by `freq` (higher is more
 /// frequent), each with weight `w / k`. Returns the pairs added.
@@ -118,7 +119,8 @@ pub fn add_moby(
 ) -> Result<usize> {
     let mut added = 0;
     for (i, line) in data.lines().enumerate() {
-        let mut fields = line.split(',');
+        // the raw list separates entries with commas; the crate's copy with '|'
+        let mut fields = line.split([',', '|']);
         let Some(head) = fields.next() else { continue };
         let head = head.trim().to_lowercase();
         if head.is_empty() {
@@ -189,6 +191,20 @@ mod tests {
     use super::*;
     use crate::lm::LmBuilder;
     use crate::model::{write_model, Model, Params};
+
+    #[test]
+    fn moby_rows_with_either_separator() {
+        let keep = |_: &str| true;
+        let freq = |w: &str| Some(-(w.len() as f32));
+        for data in ["cold,chilly,icy,frigid\n", "cold|chilly|icy|frigid\n"] {
+            let mut b = LexiconBuilder::new();
+            assert_eq!(
+                add_moby(&mut b, data, &keep, &freq, 2, 1.0).unwrap(),
+                2,
+                "{data}"
+            );
+        }
+    }
 
     #[test]
     fn mythes_senses_and_relations() {
