@@ -336,7 +336,7 @@ impl Index {
             Err(e) => return Err(e.into()),
         };
         Ok(IndexWriter {
-            inner: w,
+            inner: Some(w),
             fields: self.fields,
             existing: self.reader.searcher(),
             seen: HashSet::new(),
@@ -449,7 +449,8 @@ fn guard<T>(path: &Path, f: impl FnOnce() -> Result<T>) -> Result<T> {
 /// [`IndexWriter::commit`]; dropping a writer discards what it added since
 /// its last commit.
 pub struct IndexWriter {
-    inner: tantivy::IndexWriter<TantivyDocument>,
+    /// always `Some` until the writer is finished or dropped
+    inner: Option<tantivy::IndexWriter<TantivyDocument>>,
     fields: Fields,
     /// the index as it was when the writer opened, to find replaced ids
     existing: tantivy::Searcher,
@@ -492,14 +493,14 @@ impl IndexWriter {
                     &Count,
                 )? > 0
         };
-        if replaced {
-            self.inner.delete_term(id_term);
-        }
+        // delete unconditionally: the answer above is for reporting, and a
+        // snapshot can lag a merge, but the index must never hold an id twice
+        self.tantivy().delete_term(id_term);
         let mut doc = TantivyDocument::default();
         doc.add_text(self.fields.id, id);
         doc.add_text(self.fields.text, text);
         doc.add_text(self.fields.feat, text);
-        self.inner.add_document(doc)?;
+        self.tantivy().add_document(doc)?;
         self.pending += 1;
         Ok(if replaced {
             Added::Replaced
@@ -515,7 +516,7 @@ impl IndexWriter {
 
     /// Makes every document added so far durable, atomically.
     pub fn commit(&mut self) -> Result<()> {
-        self.inner.commit()?;
+        self.tantivy().commit()?;
         self.pending = 0;
         Ok(())
     }
@@ -523,8 +524,26 @@ impl IndexWriter {
     /// Commits, then waits for background merges to finish.
     pub fn finish(mut self) -> Result<()> {
         self.commit()?;
-        self.inner.wait_merging_threads()?;
+        if let Some(w) = self.inner.take() {
+            w.wait_merging_threads()?;
+        }
         Ok(())
+    }
+
+    fn tantivy(&mut self) -> &mut tantivy::IndexWriter<TantivyDocument> {
+        self.inner
+            .as_mut()
+            .expect("the writer is live until finished or dropped")
+    }
+}
+
+impl Drop for IndexWriter {
+    /// Discards what was not committed and waits for background merges, so
+    /// that a writer opened next never races a merge of this one.
+    fn drop(&mut self) {
+        if let Some(w) = self.inner.take() {
+            let _ = w.wait_merging_threads();
+        }
     }
 }
 
