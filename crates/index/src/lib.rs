@@ -493,9 +493,9 @@ impl IndexWriter {
                     &Count,
                 )? > 0
         };
-        // delete unconditionally: the answer above is for reporting, and a
-        // snapshot can lag a merge, but the index must never hold an id twice
-        self.tantivy().delete_term(id_term);
+        if replaced {
+            self.tantivy().delete_term(id_term);
+        }
         let mut doc = TantivyDocument::default();
         doc.add_text(self.fields.id, id);
         doc.add_text(self.fields.text, text);
