@@ -46,35 +46,11 @@ pub struct Report {
 impl InputArgs {
     /// The format in effect.
     pub fn format(&self) -> Format {
-        self.format.unwrap_or_else(|| {
-            if !self.files.is_empty()
-                && self
-                    .files
-                    .iter()
-                    .all(|f| f.extension().is_some_and(|e| e == "jsonl"))
-            {
-                Format::Jsonl
-            } else {
-                Format::Text
-            }
-        })
+        format_of(&self.files, self.format)
     }
 
     fn sources(&self) -> Vec<Option<PathBuf>> {
-        if self.files.is_empty() {
-            vec![None]
-        } else {
-            self.files
-                .iter()
-                .map(|f| {
-                    if f.as_os_str() == "-" {
-                        None
-                    } else {
-                        Some(f.clone())
-                    }
-                })
-                .collect()
-        }
+        sources_of(&self.files)
     }
 
     /// Calls `f` on every document in input order.
@@ -133,6 +109,40 @@ impl InputArgs {
             }
         }
         Ok(report)
+    }
+}
+
+/// The format of `files`: `explicit` if given, else `jsonl` when every file
+/// ends in .jsonl, else `text`.
+pub fn format_of(files: &[PathBuf], explicit: Option<Format>) -> Format {
+    explicit.unwrap_or_else(|| {
+        if !files.is_empty()
+            && files
+                .iter()
+                .all(|f| f.extension().is_some_and(|e| e == "jsonl"))
+        {
+            Format::Jsonl
+        } else {
+            Format::Text
+        }
+    })
+}
+
+/// The inputs to read: each file, `None` for standard input (no files, or "-").
+pub fn sources_of(files: &[PathBuf]) -> Vec<Option<PathBuf>> {
+    if files.is_empty() {
+        vec![None]
+    } else {
+        files
+            .iter()
+            .map(|f| {
+                if f.as_os_str() == "-" {
+                    None
+                } else {
+                    Some(f.clone())
+                }
+            })
+            .collect()
     }
 }
 

@@ -69,32 +69,8 @@ fn build(args: BuildArgs) -> Result<ExitCode> {
         Index::create(&args.index)?
     };
     let mut writer = index.writer()?;
-    let format = args.format.unwrap_or_else(|| {
-        if !args.files.is_empty()
-            && args
-                .files
-                .iter()
-                .all(|f| f.extension().is_some_and(|e| e == "jsonl"))
-        {
-            Format::Jsonl
-        } else {
-            Format::Text
-        }
-    });
-    let sources: Vec<Option<PathBuf>> = if args.files.is_empty() {
-        vec![None]
-    } else {
-        args.files
-            .iter()
-            .map(|f| {
-                if f.as_os_str() == "-" {
-                    None
-                } else {
-                    Some(f.clone())
-                }
-            })
-            .collect()
-    };
+    let format = crate::input::format_of(&args.files, args.format);
+    let sources = crate::input::sources_of(&args.files);
     let started = Instant::now();
     let mut stats = Stats::default();
     let commit_every = args.commit_every.max(1);
