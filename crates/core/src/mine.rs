@@ -38,6 +38,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::fingerprints::normalize::{normalize_phrase, Normalized};
+use crate::lm::NgramLm;
 
 /// A synonym thesaurus: words linked to their synonyms, both ways.
 #[derive(Clone, Debug, Default)]
@@ -243,6 +244,12 @@ pub struct Candidate {
     /// how well the variant's neighbours fit where the expected term is
     /// used (log ratio to chance; above 0 is a fit)
     pub context_fit: f64,
+    /// how unattested the variant is as a collocation of general English,
+    /// by the language model ([`Miner::set_language_model`]): minus the
+    /// lowest pointwise mutual information (log10) of its adjacent words;
+    /// 0 without a model
+    #[serde(default)]
+    pub unattested: f64,
 }
 
 const STOPWORDS: &[&str] = &[
@@ -307,6 +314,8 @@ pub struct Miner<'t> {
     learned: HashMap<String, Vec<String>>,
     /// tortured phrases already listed (normalised), never proposed again
     known: HashSet<String>,
+    /// general-English language model, see [`Miner::set_language_model`]
+    lm: Option<&'t NgramLm>,
 }
 
 impl<'t> Miner<'t> {
@@ -322,6 +331,7 @@ impl<'t> Miner<'t> {
             reference: Side::default(),
             learned: HashMap::new(),
             known: HashSet::new(),
+            lm: None,
         };
         for w in STOPWORDS {
             let id = m.intern(w);
@@ -373,6 +383,39 @@ impl<'t> Miner<'t> {
                 }
             }
         }
+    }
+
+    /// Weighs candidates with a language model of general English (the
+    /// built-in model's, [`crate::Model::lm`]). A spinner draws its words
+    /// from a general thesaurus and puts them together regardless of
+    /// collocation, so a tortured phrase is made of words the model knows
+    /// in a combination it has not seen ("irregular woodland"), while rare
+    /// genuine wording is either an attested collocation ("considerable
+    /// portion", "glass ceiling") or technical vocabulary the model does not
+    /// know ("polynomial approximation"). With a model, a variant whose
+    /// substituted words are unknown to it is not proposed, and the less
+    /// attested its word pairs, the higher it ranks.
+    pub fn set_language_model(&mut self, lm: &'t NgramLm) {
+        self.lm = Some(lm);
+    }
+
+    /// Minus the lowest pointwise mutual information (log10) of the
+    /// adjacent word pairs of `g` that the language model knows both words
+    /// of: high for word salad, low or negative for attested collocations.
+    fn unattested(&self, g: &Gram) -> f64 {
+        let Some(lm) = self.lm else { return 0.0 };
+        let ids: Vec<Option<u32>> = g.1[..g.0 as usize]
+            .iter()
+            .map(|&w| lm.id(&self.words[w as usize]))
+            .collect();
+        let mut lowest: Option<f32> = None;
+        for pair in ids.windows(2) {
+            if let (Some(a), Some(b)) = (pair[0], pair[1]) {
+                let pmi = lm.bigram(Some(a), b) - lm.unigram(Some(b));
+                lowest = Some(lowest.map_or(pmi, |l| l.min(pmi)));
+            }
+        }
+        lowest.map_or(0.0, |l| -l as f64)
     }
 
     /// True when the known list substitutes `b` by `a` (singular forms).
@@ -622,12 +665,20 @@ impl<'t> Miner<'t> {
                 words as f64,
                 breaks as f64,
             );
-            let score = p.surprise
-                + 3.0 * p.learned as f64
-                + 0.5 * fit
-                + 0.5 * (1.0 + p.total as f64).ln()
-                + 0.5 * (p.docs as f64).ln()
-                - 2.0 * p.clean as f64;
+            // the domain evidence: the substituted words rarer than the
+            // words they replace, the neighbours those words fit, how
+            // established the expected term is, the clean occurrences
+            let domain =
+                p.surprise + 0.5 * fit + 0.5 * (1.0 + p.total as f64).ln() - 2.0 * p.clean as f64;
+            let unattested = self.unattested(&p.g);
+            let score = if self.lm.is_some() {
+                // with a model, how unattested the variant is in general
+                // English and how many documents carry it lead; the domain
+                // evidence breaks ties
+                0.2 * domain + p.learned as f64 + (p.docs as f64).ln() + unattested
+            } else {
+                domain + 3.0 * p.learned as f64 + 0.5 * (p.docs as f64).ln()
+            };
             let text = |g: &Gram| -> String {
                 g.1[..g.0 as usize]
                     .iter()
@@ -646,6 +697,7 @@ impl<'t> Miner<'t> {
                 substituted: p.substituted,
                 learned: p.learned,
                 context_fit: fit,
+                unattested,
             };
             match best.get(&p.g) {
                 Some(b) if b.score >= cand.score => {}
@@ -654,7 +706,7 @@ impl<'t> Miner<'t> {
                 }
             }
         }
-        let mut out: Vec<Candidate> = best.into_values().collect();
+        let mut out: Vec<Candidate> = closed(best.into_values().collect());
         out.sort_by(|a, b| {
             b.score
                 .total_cmp(&a.score)
@@ -695,6 +747,10 @@ impl<'t> Miner<'t> {
             } else if !self.thesaurus.linked(wa, wb) {
                 return None;
             }
+            // a spinner's words are general vocabulary
+            if self.lm.is_some_and(|lm| lm.id(wa).is_none()) {
+                return None;
+            }
             substituted += 1;
             surprise += ((self.word_freq(b) + 1.0) / (self.word_freq(a) + 1.0)).ln();
         }
@@ -713,6 +769,52 @@ impl<'t> Miner<'t> {
             surprise,
         })
     }
+}
+
+/// Keeps one phrase per substitution: a candidate never seen outside a
+/// longer candidate is part of it ("intermittent neural" of "intermittent
+/// neural organizations"), and a candidate that only adds unchanged words to
+/// a more frequent shorter one is that one in context ("herbal speech
+/// processing" beside "herbal speech").
+fn closed(cands: Vec<Candidate>) -> Vec<Candidate> {
+    let count: HashMap<&str, usize> = cands
+        .iter()
+        .map(|c| (c.tortured.as_str(), c.corpus_count))
+        .collect();
+    let mut drop: HashSet<String> = HashSet::new();
+    for c in &cands {
+        let t: Vec<&str> = c.tortured.split(' ').collect();
+        let e: Vec<&str> = c.expected.split(' ').collect();
+        for n in 2..t.len() {
+            for part in t.windows(n) {
+                let part = part.join(" ");
+                if count
+                    .get(part.as_str())
+                    .is_some_and(|&k| k <= c.corpus_count)
+                {
+                    drop.insert(part);
+                }
+            }
+        }
+        if t.len() > 2 && t.len() == e.len() {
+            let last = t.len() - 1;
+            let shorter = [
+                (t[0] == e[0]).then(|| t[1..].join(" ")),
+                (t[last] == e[last]).then(|| t[..last].join(" ")),
+            ];
+            if shorter
+                .iter()
+                .flatten()
+                .any(|s| count.get(s.as_str()).is_some_and(|&k| k > c.corpus_count))
+            {
+                drop.insert(c.tortured.clone());
+            }
+        }
+    }
+    cands
+        .into_iter()
+        .filter(|c| !drop.contains(&c.tortured))
+        .collect()
 }
 
 /// A variant linked to an established term, before context is weighed.
@@ -818,6 +920,103 @@ mod tests {
         assert_eq!(c[0].learned, 1);
     }
 
+    fn cand(tortured: &str, expected: &str, count: usize) -> Candidate {
+        Candidate {
+            tortured: tortured.into(),
+            expected: expected.into(),
+            score: 1.0,
+            corpus_count: count,
+            docs: count,
+            clean_count: 0,
+            established_count: 3,
+            substituted: 1,
+            learned: 0,
+            context_fit: 0.0,
+            unattested: 0.0,
+        }
+    }
+
+    #[test]
+    fn one_phrase_per_substitution() {
+        let kept = closed(vec![
+            cand("intermittent neural", "recurrent neural", 3),
+            cand(
+                "intermittent neural organizations",
+                "recurrent neural networks",
+                3,
+            ),
+            cand("neural organizations", "neural networks", 5),
+            cand("herbal speech", "natural language", 4),
+            cand("herbal speech processing", "natural language processing", 2),
+        ]);
+        let names: Vec<&str> = kept.iter().map(|c| c.tortured.as_str()).collect();
+        // never seen alone: part of the longer one; seen alone more often:
+        // its own phrase; an unchanged word added to a more frequent phrase
+        assert_eq!(
+            names,
+            [
+                "intermittent neural organizations",
+                "neural organizations",
+                "herbal speech"
+            ]
+        );
+    }
+
+    /// A language model that knows "considerable portion" as a collocation
+    /// and every word below but "arbitrary".
+    fn general_english() -> crate::Model {
+        let mut b = crate::build::ModelBuilder::new();
+        for (w, p) in [
+            ("<s>", -99.0),
+            ("</s>", -1.0),
+            ("considerable", -3.0),
+            ("portion", -3.0),
+            ("large", -2.5),
+            ("number", -2.5),
+            ("irregular", -4.0),
+            ("woodland", -4.0),
+            ("random", -3.5),
+            ("forest", -3.5),
+        ] {
+            b.lm.add(&[w], p, -0.3).unwrap();
+        }
+        b.lm.add(&["considerable", "portion"], -0.7, 0.0).unwrap();
+        crate::Model::from_bytes(&b.to_bytes().unwrap()).unwrap()
+    }
+
+    #[test]
+    fn a_language_model_tells_collocations_from_word_salad() {
+        let t = Thesaurus::from_entries([
+            ("large", vec!["considerable"]),
+            ("number", vec!["portion"]),
+            ("random", vec!["irregular", "arbitrary"]),
+            ("forest", vec!["woodland"]),
+        ]);
+        let model = general_english();
+        let run = |lm: bool| {
+            let mut m = Miner::new(&t, MineOptions::default());
+            if lm {
+                m.set_language_model(model.lm());
+            }
+            for _ in 0..3 {
+                m.add_reference("A large number of trees. A random forest.");
+            }
+            m.add_corpus("A considerable portion of an irregular woodland.");
+            m.add_corpus("An arbitrary forest.");
+            m.candidates()
+        };
+        let names =
+            |c: &[Candidate]| -> Vec<String> { c.iter().map(|c| c.tortured.clone()).collect() };
+        let without = run(false);
+        assert!(names(&without).contains(&"arbitrary forest".to_string()));
+        assert!(without.iter().all(|c| c.unattested == 0.0));
+        let with = run(true);
+        // "arbitrary" is unknown to the model: not a spinner's word
+        assert_eq!(names(&with), ["irregular woodland", "considerable portion"]);
+        assert!(with[0].unattested > 0.0, "{with:?}");
+        assert!(with[1].unattested < 0.0, "{with:?}");
+    }
+
     #[test]
     fn rare_established_terms_are_ignored() {
         let t = thesaurus();
@@ -860,6 +1059,7 @@ mod tests {
             substituted: 2,
             learned: 0,
             context_fit: 0.0,
+            unattested: 0.0,
         }];
         let mut buf = Vec::new();
         write_tsv(&c, &mut buf).unwrap();

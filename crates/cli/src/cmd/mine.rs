@@ -2,8 +2,10 @@
 //!
 //! Reads the suspect corpus (`--corpus`) and, optionally, clean reference
 //! text (`--reference`), runs [`unspin_core::mine::Miner`] with the built-in
-//! thesaurus (or a MyThes file given with `--thesaurus`), learning from a
-//! known list when one is given (`--fingerprints`), and writes the
+//! thesaurus (or a MyThes file given with `--thesaurus`) and the language
+//! model of the built-in model (or of `--model`; `--no-lm` for none),
+//! learning from a known list when one is given (`--fingerprints`), and
+//! writes the
 //! best candidates in the TSV list format (`tortured<TAB>expected`), or as
 //! JSON lines with their evidence (`--jsonl`). A `.jsonl` file holds one
 //! document per line (the `--field` value: a string, or an array of strings
@@ -18,6 +20,7 @@ use anyhow::{Context, Result};
 use serde_json::Value;
 use unspin_core::fingerprints::Fingerprints;
 use unspin_core::mine::{write_tsv, MineOptions, Miner, Thesaurus};
+use unspin_core::Model;
 
 /// Flags of `unspin mine`.
 #[derive(Debug, clap::Args)]
@@ -39,6 +42,13 @@ pub struct Args {
     /// A MyThes thesaurus file (th_*.dat) instead of the built-in one.
     #[arg(long, value_name = "FILE")]
     thesaurus: Option<PathBuf>,
+    /// A model file made by `unspin train` whose language model ranks the
+    /// candidates, instead of the built-in model's.
+    #[arg(long, value_name = "PATH", conflicts_with = "no_lm")]
+    model: Option<PathBuf>,
+    /// Rank without a language model (domain evidence only).
+    #[arg(long)]
+    no_lm: bool,
     /// How many candidates to write (0 for all).
     #[arg(long, default_value_t = 100)]
     top: usize,
@@ -75,7 +85,17 @@ pub fn run(args: Args) -> Result<ExitCode> {
         min_docs: args.min_docs,
         ..MineOptions::default()
     };
+    let model = match (&args.model, args.no_lm) {
+        (_, true) => None,
+        (Some(p), false) => {
+            Some(Model::open(p).with_context(|| format!("cannot load model {}", p.display()))?)
+        }
+        (None, false) => Some(Model::builtin().context("cannot load the built-in model")?),
+    };
     let mut miner = Miner::new(&thesaurus, options);
+    if let Some(m) = &model {
+        miner.set_language_model(m.lm());
+    }
     if let Some(path) = &args.fingerprints {
         let list = Fingerprints::from_path(path)
             .with_context(|| format!("cannot load fingerprints {}", path.display()))?;

@@ -34,17 +34,18 @@ mod evidence;
 mod load;
 pub(crate) mod normalize;
 mod query;
+mod trie;
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::io::Read;
 use std::path::Path;
-
-use aho_corasick::{AhoCorasick, MatchKind};
 
 pub use evidence::{evidence, Evidence, PhraseEvidence, PhraseOrigin, DEFAULT_MIN_DISTINCT};
 pub use load::ListFormat;
 use normalize::{inflections, Normalized};
 use query::{ClauseGroup, TermSpec};
+use trie::Trie;
 
 use crate::error::{Error, Result};
 use crate::record::Span;
@@ -148,7 +149,21 @@ pub struct Fingerprints {
     pats: Vec<Vec<Pat>>,
     /// entries never matched: their phrase is part of their expected text
     inert: Vec<usize>,
-    ac: Option<AhoCorasick>,
+    /// every pattern (phrase forms and context phrases) over token ids;
+    /// prefix context terms (`optimiz*`) are looked for only when a hit's
+    /// context needs them
+    trie: Trie,
+}
+
+/// Per-thread buffers of [`Fingerprints::find`], reused across calls.
+#[derive(Default)]
+struct Scratch {
+    norm: Normalized,
+    ids: Vec<u32>,
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::default();
 }
 
 /// One list hit in a text.
@@ -247,10 +262,14 @@ impl Fingerprints {
         &self.entries
     }
 
-    /// Indexes of entries that are never matched because their tortured
-    /// phrase is part of their own expected wording (a malformed row, e.g.
-    /// "neural network" → "[neural network] layer outputs"): matching them
-    /// would flag the genuine term.
+    /// Indexes of entries that are never matched because the list itself
+    /// shows their tortured phrase to be genuine wording: it is part of
+    /// their own expected wording (a malformed row, e.g. "neural network" →
+    /// "[neural network] layer outputs"), the expected wording of another
+    /// row, or (two words or more) part of another row's expected wording
+    /// ("speech signal" while another row expects "speech signal
+    /// processing"); or [`Fingerprints::disable_found_in`] found it in clean
+    /// text. Matching them would flag the genuine term.
     pub fn inert(&self) -> &[usize] {
         &self.inert
     }
@@ -288,32 +307,38 @@ impl Fingerprints {
     /// where hits overlap, the longest (then the earliest, then the first
     /// listed) wins.
     pub fn find(&self, text: &str) -> Vec<Hit> {
-        let Some(ac) = &self.ac else {
+        if self.trie.is_empty() {
             return Vec::new();
-        };
-        let norm = Normalized::new(text);
-        let buf = norm.buf.as_bytes();
+        }
+        SCRATCH.with(|s| match s.try_borrow_mut() {
+            Ok(mut s) => self.find_with(text, &mut s),
+            Err(_) => self.find_with(text, &mut Scratch::default()),
+        })
+    }
+
+    fn find_with(&self, text: &str, scratch: &mut Scratch) -> Vec<Hit> {
+        let Scratch { norm, ids } = scratch;
+        norm.fill(text);
+        ids.clear();
+        ids.extend((0..norm.toks.len()).map(|i| self.trie.id(norm.tok_str(i))));
         // (first token, end token, entry)
         let mut cands: Vec<(usize, usize, u32)> = Vec::new();
         let mut terms: Vec<(TermId, usize)> = Vec::new();
-        for m in ac.find_overlapping_iter(&norm.buf) {
-            let s = m.start();
-            if s == 0 || buf[s - 1] != b' ' {
-                continue; // not at a token start
-            }
-            let Some(ti) = norm.tok_at(s) else { continue };
-            for p in &self.pats[m.pattern().as_usize()] {
+        self.trie.each_match(ids, |ti, _, pat| {
+            for p in &self.pats[pat as usize] {
                 match *p {
                     Pat::Phrase { entry, toks } => cands.push((ti, ti + toks as usize, entry)),
                     Pat::Term(t) => terms.push((t, ti)),
                 }
             }
-        }
+        });
         if cands.is_empty() {
             return Vec::new();
         }
+        let norm = &*norm;
         let mut ctx = Context {
             fp: self,
+            norm,
             occurrences: HashMap::new(),
             present: HashMap::new(),
         };
@@ -386,6 +411,7 @@ impl Fingerprints {
 /// Context evaluation for one document.
 struct Context<'a> {
     fp: &'a Fingerprints,
+    norm: &'a Normalized,
     /// token positions of every context term found
     occurrences: HashMap<TermId, Vec<usize>>,
     present: HashMap<TermId, bool>,
@@ -397,7 +423,15 @@ impl Context<'_> {
             return p;
         }
         let p = match &self.fp.terms[t as usize] {
-            Term::Phrase(_) | Term::Prefix(_) => self.occurrences.contains_key(&t),
+            Term::Phrase(_) => self.occurrences.contains_key(&t),
+            Term::Prefix(p) => {
+                // a prefix starts at a token and may run over several
+                let buf = &self.norm.buf;
+                self.norm
+                    .toks
+                    .iter()
+                    .any(|tok| buf[tok.norm as usize..].starts_with(p.as_str()))
+            }
             Term::Near(words, window) => {
                 let (words, window) = (words.clone(), *window);
                 let anchors = self.occurrences.get(&words[0]).cloned().unwrap_or_default();
@@ -473,7 +507,8 @@ impl Compiler {
         self.term_ids.insert(t.clone(), id);
         match t {
             Term::Phrase(p) => self.pattern(format!("{p} "), Pat::Term(id)),
-            Term::Prefix(p) => self.pattern(p, Pat::Term(id)),
+            // looked for on demand, see `Context::is_present`
+            Term::Prefix(_) => {}
             Term::Near(..) => {}
         }
         id
@@ -564,20 +599,31 @@ impl Compiler {
     }
 
     fn finish(mut self) -> Fingerprints {
-        // Rows that contradict the list are kept but never matched:
-        // a tortured phrase inside its own expected wording ("machine
-        // learning" → "discriminative learning (machine learning)"), or equal
-        // to the expected wording of any row ("cloud computing" → "cloud
-        // environment" while "fog up computing" → "cloud computing"). Either
-        // way the phrase is a genuine term, and matching it would flag clean
-        // text.
+        // Rows that contradict the list are kept but never matched: a
+        // tortured phrase inside its own expected wording ("machine
+        // learning" → "discriminative learning (machine learning)"), equal to
+        // the expected wording of any row ("cloud computing" → "cloud
+        // environment" while "fog up computing" → "cloud computing"), or,
+        // from two words on, part of the expected wording of any row
+        // ("speech signal" → "fundamental frequency" while "speech signal
+        // handling" → "speech signal processing"). The list itself then
+        // says the phrase is genuine wording, and matching it would flag
+        // clean text.
         let expected: Vec<Vec<String>> = self
             .entries
             .iter()
             .map(|e| expected_forms(&e.expected))
             .collect();
-        let genuine: std::collections::HashSet<&str> =
+        let mut genuine: std::collections::HashSet<&str> =
             expected.iter().flatten().map(String::as_str).collect();
+        let mut parts: std::collections::HashSet<String> = std::collections::HashSet::new();
+        for f in expected.iter().flatten() {
+            let words: Vec<&str> = f.split(' ').collect();
+            for n in 2..words.len() {
+                parts.extend(words.windows(n).map(|w| w.join(" ")));
+            }
+        }
+        genuine.extend(parts.iter().map(String::as_str));
         for (i, e) in self.entries.iter().enumerate() {
             if e.near.is_some() {
                 continue;
@@ -598,24 +644,18 @@ impl Compiler {
                 list.retain(|p| !matches!(p, Pat::Phrase { entry, .. } if inert.contains(entry)));
             }
         }
-        let ac = if self.patterns.is_empty() {
-            None
-        } else {
-            Some(
-                AhoCorasick::builder()
-                    .match_kind(MatchKind::Standard)
-                    .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-                    .prefilter(false)
-                    .build(&self.patterns)
-                    .expect("list patterns fit the automaton"),
-            )
-        };
+        // patterns are normalised tokens, each followed by one space
+        let trie = Trie::new(
+            self.patterns
+                .iter()
+                .map(|p| p.split(' ').filter(|t| !t.is_empty()).collect()),
+        );
         Fingerprints {
             entries: self.entries,
             terms: self.terms,
             pats: self.pats,
             inert: self.inert,
-            ac,
+            trie,
         }
     }
 }

@@ -90,7 +90,15 @@ impl Normalized {
                             in_word = true;
                             dash_seen = false;
                         }
-                        buf.push(b.to_ascii_lowercase());
+                        // the whole ASCII run of word characters at once
+                        let run = bytes[i..]
+                            .iter()
+                            .position(|&c| c >= 0x80 || ASCII[c as usize] != W)
+                            .unwrap_or(bytes.len() - i);
+                        buf.extend(bytes[i..i + run].iter().map(u8::to_ascii_lowercase));
+                        i += run;
+                        cpos += run as u32;
+                        continue;
                     }
                     A if in_word && possessive(input, i + 1) => {
                         end_tok(&mut self.toks, &mut buf, cpos);
@@ -166,19 +174,16 @@ impl Normalized {
     }
 
     /// The text of token `i` in the buffer.
+    #[inline]
     pub fn tok_str(&self, i: usize) -> &str {
         let start = self.toks[i].norm as usize;
-        let end = self.buf[start..]
-            .find(' ')
-            .map_or(self.buf.len(), |e| start + e);
+        // every token is followed by exactly one space
+        let end = self
+            .toks
+            .get(i + 1)
+            .map_or(self.buf.len(), |t| t.norm as usize)
+            - 1;
         &self.buf[start..end]
-    }
-
-    /// Index of the token that starts at byte `norm` of the buffer.
-    pub fn tok_at(&self, norm: usize) -> Option<usize> {
-        self.toks
-            .binary_search_by_key(&(norm as u32), |t| t.norm)
-            .ok()
     }
 
     /// The normalised tokens as strings.
