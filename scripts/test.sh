@@ -15,7 +15,7 @@ cargo test --workspace
 if [ "${UNSPIN_QUICK:-0}" = 1 ]; then
   exit 0
 fi
-for part in scripts/ci-lm.sh scripts/ci-fingerprints.sh scripts/ci-trace.sh scripts/ci-python.sh scripts/ci-serve.sh; do
+for part in scripts/ci-lm.sh scripts/ci-fingerprints.sh scripts/ci-trace.sh scripts/ci-python.sh scripts/ci-serve.sh scripts/ci-fuzz.sh; do
   if [ -x "$part" ]; then
     echo "== $part"
     "$part"

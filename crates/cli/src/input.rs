@@ -1,14 +1,17 @@
 //! Reading documents: plain-text files or JSONL records, from files or stdin.
 //!
 //! Policy: a whole input that cannot be read is fatal (exit 2). In JSONL, a
-//! bad line (invalid UTF-8, bad JSON, no `text`) is reported on stderr with
-//! its file and line number and skipped; the run goes on and exits 2.
+//! bad line (invalid UTF-8, bad JSON, no `text`, longer than
+//! `--max-doc-bytes`) is reported on stderr with its file and line number
+//! and skipped; so is a plain-text input over `--max-doc-bytes`. The run
+//! goes on and exits 2.
 
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufReader, Read};
 use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
 use serde_json::{Map, Value};
+use unspin_scan::input::{read_doc_limited, read_line_limited, too_large, LineRead};
 
 /// Input format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -30,6 +33,21 @@ pub struct InputArgs {
     /// Replace invalid UTF-8 with U+FFFD instead of failing.
     #[arg(long)]
     pub lossy: bool,
+    /// Largest document in bytes (a text input, or a JSONL line without its
+    /// line ending); a larger one is reported and skipped. 0: no limit.
+    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_DOC_BYTES)]
+    pub max_doc_bytes: usize,
+}
+
+pub use unspin_scan::input::DEFAULT_MAX_DOC_BYTES;
+
+/// The limit `--max-doc-bytes N` sets (0 means none).
+pub fn doc_limit(n: usize) -> usize {
+    if n == 0 {
+        usize::MAX
+    } else {
+        n
+    }
 }
 
 /// One document to process (the one record type of every command; see
@@ -57,6 +75,7 @@ impl InputArgs {
     pub fn for_each(&self, mut f: impl FnMut(Record) -> Result<()>) -> Result<Report> {
         let mut report = Report::default();
         let format = self.format();
+        let max = doc_limit(self.max_doc_bytes);
         for src in self.sources() {
             let name = src
                 .as_ref()
@@ -70,10 +89,18 @@ impl InputArgs {
             };
             match format {
                 Format::Text => {
-                    let mut bytes = Vec::new();
-                    BufReader::new(reader)
-                        .read_to_end(&mut bytes)
-                        .with_context(|| format!("cannot read {name}"))?;
+                    let bytes = match read_doc_limited(&mut BufReader::new(reader), max)
+                        .with_context(|| format!("cannot read {name}"))?
+                    {
+                        Ok(bytes) => bytes,
+                        Err(n) => {
+                            report.skipped += 1;
+                            let reason =
+                                too_large(&format!("a document of {n} bytes or more"), max);
+                            eprintln!("unspin: {name}: skipped: {reason}");
+                            continue;
+                        }
+                    };
                     let text = decode(bytes, self.lossy).with_context(|| {
                         format!("{name} is not valid UTF-8 (pass --lossy to replace bad bytes)")
                     })?;
@@ -88,14 +115,19 @@ impl InputArgs {
                     let mut line = Vec::new();
                     let mut lineno = 0usize;
                     loop {
-                        line.clear();
-                        let n = reader
-                            .read_until(b'\n', &mut line)
+                        let read = read_line_limited(&mut reader, &mut line, max)
                             .with_context(|| format!("cannot read {name}"))?;
-                        if n == 0 {
-                            break;
+                        match read {
+                            LineRead::Eof => break,
+                            LineRead::Line => lineno += 1,
+                            LineRead::TooLong { len } => {
+                                lineno += 1;
+                                report.skipped += 1;
+                                let reason = too_large(&format!("a line of {len} bytes"), max);
+                                eprintln!("unspin: {name}:{lineno}: skipped: {reason}");
+                                continue;
+                            }
                         }
-                        lineno += 1;
                         match parse_record(&line, self.lossy, lineno) {
                             Ok(Some(r)) => f(r)?,
                             Ok(None) => {}

@@ -44,6 +44,9 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    // a damaged index makes its library panic: that is caught and reported
+    // as a corrupt index, without a panic message on top
+    unspin_index::install_panic_hook();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Detect(a) => cmd::detect::run(a),

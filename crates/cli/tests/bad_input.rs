@@ -113,3 +113,168 @@ fn a_long_single_line_is_processed() {
         9 * 20_000
     );
 }
+
+#[path = "../../core/tests/common/tiny.rs"]
+mod tiny;
+
+fn unspin_at(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_unspin"))
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("unspin runs")
+}
+
+#[test]
+fn truncated_and_bit_flipped_models_are_named_never_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = tiny::model_bytes();
+    let path = dir.path().join("damaged.unspin");
+    let p = path.to_str().unwrap();
+    let mut cases: Vec<Vec<u8>> = [0, 7, 12, 19, 40, good.len() / 2, good.len() - 1]
+        .iter()
+        .map(|&cut| good[..cut].to_vec())
+        .collect();
+    for at in [0, 9, 13, 20, 60, good.len() / 3, good.len() - 2] {
+        let mut b = good.clone();
+        b[at] ^= 0x04;
+        cases.push(b);
+    }
+    for bytes in cases {
+        std::fs::write(&path, &bytes).unwrap();
+        let o = run(&["detect", "--model", p], b"the chilly conflict period");
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{} bytes: {err}", bytes.len());
+        assert!(err.contains(p), "the error names the file: {err}");
+        assert!(!err.contains("panicked"), "{err}");
+    }
+    // the intact model works, so the failures above are the damage
+    std::fs::write(&path, &good).unwrap();
+    let o = run(
+        &["restore", "--model", p],
+        b"the chilly conflict period ended",
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout).trim(),
+        "the cold war era ended"
+    );
+}
+
+#[test]
+fn damaged_index_files_are_errors_naming_the_index_never_panics() {
+    let tmp = tempfile::tempdir().unwrap();
+    let docs = tmp.path().join("docs.jsonl");
+    std::fs::write(
+        &docs,
+        "{\"id\":\"army\",\"text\":\"The military held joint exercises in the field last February.\"}\n\
+         {\"id\":\"flood\",\"text\":\"Heavy rain flooded the valley overnight and roads were closed.\"}\n",
+    )
+    .unwrap();
+    let query = tmp.path().join("q.jsonl");
+    std::fs::write(
+        &query,
+        "{\"id\":\"q\",\"text\":\"The navy held joint workout routines in the discipline final February.\"}\n",
+    )
+    .unwrap();
+    let pristine = tmp.path().join("pristine");
+    let o = unspin_at(&[
+        "index",
+        "build",
+        "-q",
+        "--index",
+        pristine.to_str().unwrap(),
+        docs.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let files: Vec<String> = std::fs::read_dir(&pristine)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.ends_with(".lock"))
+        .collect();
+    assert!(files.len() >= 5, "{files:?}");
+    let mut errors = 0;
+    for (i, name) in files.iter().enumerate() {
+        for damage in ["truncate", "flip", "empty"] {
+            let dir = tmp.path().join(format!("d{i}-{damage}"));
+            std::fs::create_dir(&dir).unwrap();
+            for f in &files {
+                std::fs::copy(pristine.join(f), dir.join(f)).unwrap();
+            }
+            let target = dir.join(name);
+            let mut bytes = std::fs::read(&target).unwrap();
+            match damage {
+                "truncate" => bytes.truncate(bytes.len() / 2),
+                "flip" => {
+                    let at = bytes.len() * 2 / 3;
+                    bytes[at] ^= 0x20;
+                }
+                _ => bytes.clear(),
+            }
+            std::fs::write(&target, &bytes).unwrap();
+            let d = dir.to_str().unwrap();
+            let o = unspin_at(&["trace", "--index", d, query.to_str().unwrap()]);
+            let err = stderr(&o);
+            assert!(!err.contains("panicked"), "{name} {damage}: {err}");
+            match o.status.code() {
+                Some(0) => {}
+                Some(2) => {
+                    errors += 1;
+                    assert!(
+                        err.contains(d),
+                        "{name} {damage}: the error names no index: {err}"
+                    );
+                }
+                other => panic!("{name} {damage}: exit {other:?}: {err}"),
+            }
+        }
+    }
+    assert!(
+        errors >= files.len(),
+        "most damage must be noticed ({errors} errors)"
+    );
+}
+
+#[test]
+fn documents_over_the_size_limit_are_reported_and_skipped() {
+    let input = format!(
+        "{{\"id\":\"a\",\"text\":\"short\"}}\n{{\"id\":\"b\",\"text\":\"{}\"}}\n{{\"id\":\"c\",\"text\":\"also short\"}}\n",
+        "x".repeat(5000)
+    );
+    let o = run(
+        &["detect", "--format", "jsonl", "--max-doc-bytes", "1000"],
+        input.as_bytes(),
+    );
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("<stdin>:2: skipped: a line of 5021 bytes is larger than the limit of 1000 bytes (--max-doc-bytes)"),
+        "{err}"
+    );
+    let ids: Vec<String> = String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["id"].to_string())
+        .collect();
+    assert_eq!(ids, ["\"a\"", "\"c\""]);
+    // a 1 GiB plain-text file (sparse: no disk used) is refused after
+    // reading just past the default limit, not loaded
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.txt");
+    std::fs::File::create(&big)
+        .unwrap()
+        .set_len(1 << 30)
+        .unwrap();
+    let o = unspin_at(&["detect", "--json", big.to_str().unwrap()]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("big.txt: skipped: a document of 134217729 bytes or more"),
+        "{err}"
+    );
+    // the limit is configurable; 0 turns it off
+    let o = run(
+        &["detect", "--json", "--max-doc-bytes", "0"],
+        &vec![b'a'; 3000],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}

@@ -32,6 +32,9 @@ impl ModelBuilder {
 
     /// The model file's bytes.
     pub fn to_bytes(self) -> Result<Vec<u8>> {
+        self.params
+            .validate()
+            .map_err(|e| crate::Error::Training(format!("parameters: {e}")))?;
         let lm = self.lm.build()?;
         let lex = self.lexicon.build();
         Ok(write_model(&lm, &lex, &self.params))
@@ -56,12 +59,25 @@ impl ModelBuilder {
             path.file_name().and_then(|n| n.to_str()).unwrap_or("model"),
             std::process::id()
         ));
-        {
+        let written = (|| {
             let mut f = std::fs::File::create(&tmp)?;
             f.write_all(&data)?;
             f.sync_all()?;
+            std::fs::rename(&tmp, path)
+        })();
+        if let Err(e) = written {
+            // a full disk, say: leave no partial temporary file behind
+            let _ = std::fs::remove_file(&tmp);
+            return Err(crate::Error::Io(std::io::Error::new(
+                e.kind(),
+                format!("cannot write model {}: {e}", path.display()),
+            )));
         }
-        std::fs::rename(&tmp, path)?;
+        // make the rename itself durable (best effort: not every system
+        // can sync a folder)
+        if let Ok(d) = std::fs::File::open(dir) {
+            let _ = d.sync_all();
+        }
         Ok(data.len() as u64)
     }
 }

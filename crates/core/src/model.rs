@@ -282,6 +282,46 @@ impl Default for Params {
     }
 }
 
+impl Params {
+    /// Checks that every parameter is in its range (rates strictly between
+    /// 0 and 1, the flag threshold in 0..=1, weights finite and not
+    /// negative): a model with others would score NaN or nonsense.
+    pub fn validate(&self) -> std::result::Result<(), String> {
+        let rate = |name: &str, v: f64| {
+            if v > 0.0 && v < 1.0 {
+                Ok(())
+            } else {
+                Err(format!("{name} is {v}, not strictly between 0 and 1"))
+            }
+        };
+        let weight = |name: &str, v: f64| {
+            if v.is_finite() && v >= 0.0 {
+                Ok(())
+            } else {
+                Err(format!("{name} is {v}, not a finite number >= 0"))
+            }
+        };
+        rate("spin_rate", self.spin_rate)?;
+        rate("spin_rate_clean", self.spin_rate_clean)?;
+        rate("spin_rate_spun", self.spin_rate_spun)?;
+        weight("freq_weight", self.freq_weight)?;
+        weight("channel_weight", self.channel_weight)?;
+        weight("change_margin", self.change_margin)?;
+        if !(0.0..=1.0).contains(&self.flag_threshold) {
+            return Err(format!(
+                "flag_threshold is {}, not between 0 and 1",
+                self.flag_threshold
+            ));
+        }
+        for (name, v) in [("doc_a", self.doc_a), ("doc_b", self.doc_b)] {
+            if !v.is_finite() {
+                return Err(format!("{name} is {v}, not a finite number"));
+            }
+        }
+        Ok(())
+    }
+}
+
 /// A loaded model: language model, lexicon and parameters. Cheap to clone.
 #[derive(Clone)]
 pub struct Model {
@@ -376,8 +416,34 @@ impl Model {
                     reason: format!("bad params section: {e}"),
                 }
             })?;
-        let lm = NgramLm::from_container(&c, what)?;
-        let lexicon = Lexicon::from_container(&c, what)?;
+        params.validate().map_err(|reason| Error::CorruptModel {
+            what: what.to_string(),
+            reason: format!("bad params section: {reason}"),
+        })?;
+        // A file whose checksum was recomputed after damage passes the
+        // container's checks: walk the fst sections whole (the fst crate
+        // panics on some damaged nodes, so a walk at load means no lookup
+        // meets one later) and turn any panic of the section readers into
+        // an error naming the file.
+        let corrupt = |reason: String| Error::CorruptModel {
+            what: what.to_string(),
+            reason,
+        };
+        let (lm, lexicon) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            // (fst, the section with one item per id, the item's size)
+            for (name, items, size) in [("lm.vocab", "lm.uni.p", 2), ("lex.fst", "lex.pos", 1)] {
+                if let (Some(fst), Some(items)) = (c.section(name), c.section(items)) {
+                    let ids = items.bytes().len() / size;
+                    walk_fst(fst.bytes(), ids as u64)
+                        .map_err(|e| corrupt(format!("section {name}: {e}")))?;
+                }
+            }
+            Ok::<_, Error>((
+                NgramLm::from_container(&c, what)?,
+                Lexicon::from_container(&c, what)?,
+            ))
+        }))
+        .unwrap_or_else(|_| Err(corrupt("a damaged section made its reader fail".into())))?;
         Ok(Model {
             lm: Arc::new(lm),
             lexicon: Arc::new(lexicon),
@@ -407,6 +473,20 @@ impl Model {
     pub fn lexicon(&self) -> &Lexicon {
         &self.lexicon
     }
+}
+
+/// Visits every key of an fst map (every reachable node), checking that
+/// each value is an id below `ids`.
+fn walk_fst(bytes: &[u8], ids: u64) -> std::result::Result<(), String> {
+    use fst::Streamer;
+    let map = fst::Map::new(bytes).map_err(|e| e.to_string())?;
+    let mut stream = map.stream();
+    while let Some((_, id)) = stream.next() {
+        if id >= ids {
+            return Err(format!("id {id} out of range (there are {ids})"));
+        }
+    }
+    Ok(())
 }
 
 /// Serialises a model's parts into container bytes.
@@ -460,6 +540,111 @@ mod tests {
                 Container::open(Backing::owned(&b), "t").is_err(),
                 "flip {i}"
             );
+        }
+    }
+
+    /// A small real model's bytes and the range of one of its sections.
+    fn small_model(section: &str) -> (Vec<u8>, std::ops::Range<usize>) {
+        let mut lm = crate::lm::LmBuilder::new();
+        for w in [
+            "<s>", "</s>", "cold", "war", "chilly", "conflict", "era", "period",
+        ] {
+            lm.add(&[w], -2.0, -0.3).unwrap();
+        }
+        lm.add(&["cold", "war"], -0.5, -0.2).unwrap();
+        let mut lex = crate::lexicon::LexiconBuilder::new();
+        lex.add("cold", "chilly", 15, 1.0);
+        lex.add("cold war", "chilly conflict", 15, 1.0);
+        let bytes = write_model(&lm.build().unwrap(), &lex.build(), &Params::default());
+        let c = Container::open(Backing::owned(&bytes), "t").unwrap();
+        let s = c.sections.iter().find(|s| s.0 == section).unwrap();
+        let range = s.1..s.1 + s.2;
+        (bytes, range)
+    }
+
+    #[test]
+    fn damaged_fst_sections_with_a_fixed_checksum_are_errors() {
+        // found by the `model` fuzz target: a damaged lm.vocab whose CRC was
+        // recomputed made the fst crate panic ("1 <= nbytes && nbytes <= 8")
+        for section in ["lm.vocab", "lex.fst"] {
+            let (good, range) = small_model(section);
+            for at in range.clone() {
+                for mask in [0x01, 0x10, 0x80, 0xff] {
+                    let mut b = good.clone();
+                    b[at] ^= mask;
+                    let body = b.len() - 4;
+                    let crc = crc32fast::hash(&b[..body]);
+                    b[body..].copy_from_slice(&crc.to_le_bytes());
+                    if let Ok(m) = Model::from_bytes(&b) {
+                        // not "": Irregular::analyses("") panics on any model
+                        // (reported; see crates/core/tests/props.rs)
+                        for w in ["cold", "war", "chilly", "zzz", "cold war"] {
+                            let _ = m.lm().id(w);
+                            let _ = m.lexicon().candidates(w);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn damaged_arrays_with_a_fixed_checksum_never_panic() {
+        // every other section of the lexicon and the language model,
+        // damaged past the checksum: an error at load or safe lookups
+        for section in [
+            "lex.str.off",
+            "lex.fwd.off",
+            "lex.fwd.id",
+            "lex.rev.off",
+            "lex.rev.id",
+            "lm.bi.k",
+            "lm.tri.k",
+        ] {
+            let (good, range) = small_model(section);
+            for at in range.clone() {
+                let mut b = good.clone();
+                b[at] ^= 0x40;
+                let body = b.len() - 4;
+                let crc = crc32fast::hash(&b[..body]);
+                b[body..].copy_from_slice(&crc.to_le_bytes());
+                if let Ok(m) = Model::from_bytes(&b) {
+                    for w in ["cold", "chilly", "cold war", "chilly conflict"] {
+                        let _ = m.lexicon().candidates(w);
+                        let _ = m.lexicon().spins(w);
+                        let _ = m.lm().sentence_logp(&["cold", w]);
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn params_out_of_range_are_refused() {
+        assert_eq!(Params::default().validate(), Ok(()));
+        for bad in [
+            Params {
+                spin_rate: 1.5,
+                ..Params::default()
+            },
+            Params {
+                spin_rate_clean: 0.0,
+                ..Params::default()
+            },
+            Params {
+                change_margin: -1.0,
+                ..Params::default()
+            },
+            Params {
+                flag_threshold: f64::NAN,
+                ..Params::default()
+            },
+            Params {
+                doc_a: f64::INFINITY,
+                ..Params::default()
+            },
+        ] {
+            assert!(bad.validate().is_err(), "{bad:?}");
         }
     }
 

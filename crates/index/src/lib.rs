@@ -283,7 +283,7 @@ impl Index {
     /// Makes searches see the latest commit (also one made by another
     /// process).
     pub fn reload(&self) -> Result<()> {
-        Ok(self.reader.reload()?)
+        guard(&self.path, || Ok(self.reader.reload()?))
     }
 
     /// Number of documents in the last commit this handle has loaded.
@@ -420,17 +420,40 @@ impl Index {
     }
 }
 
-/// Runs `f`, turning a panic inside the index library (which it may raise
-/// on damaged files) and its data-corruption errors into [`Error::Corrupt`].
+thread_local! {
+    /// True while this thread runs inside [`guard`].
+    static IN_GUARD: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Installs a panic hook that stays silent for panics the index catches
+/// (the index library panicking on damaged files inside [`Index::open`],
+/// [`Index::get`], [`Index::trace`], [`Index::reload`]): those are reported
+/// as [`Error::Corrupt`], and a program should not also print a panic
+/// message and backtrace for them. Every other panic goes to the hook that
+/// was installed before. Call it once, early (the CLI does in `main`).
+pub fn install_panic_hook() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !IN_GUARD.with(|g| g.get()) {
+            previous(info);
+        }
+    }));
+}
+
+/// Runs `f` (a read: open, get, trace), turning a panic inside the index
+/// library (which it may raise on damaged files) and its errors into
+/// [`Error::Corrupt`], which names the index: reading an index that opened
+/// fails only when its files are damaged or gone.
 fn guard<T>(path: &Path, f: impl FnOnce() -> Result<T>) -> Result<T> {
     let corrupt = |reason: String| Error::Corrupt {
         path: path.to_path_buf(),
         reason,
     };
-    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
-        Ok(Err(Error::Tantivy(e @ tantivy::TantivyError::DataCorruption(_)))) => {
-            Err(corrupt(e.to_string()))
-        }
+    let outer = IN_GUARD.with(|g| g.replace(true));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    IN_GUARD.with(|g| g.set(outer));
+    match result {
+        Ok(Err(Error::Tantivy(e))) => Err(corrupt(e.to_string())),
         Ok(r) => r,
         Err(panic) => {
             let msg = panic

@@ -16,6 +16,148 @@ use std::sync::Arc;
 
 use crate::error::Error;
 
+/// The default largest document, in bytes: a JSONL line (its line ending
+/// not counted), a plain-text file or a WARC record. Larger ones are
+/// reported and skipped without being held in memory.
+pub const DEFAULT_MAX_DOC_BYTES: usize = 128 << 20;
+
+/// What [`read_line_limited`] found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LineRead {
+    /// The end of the input: nothing was read.
+    Eof,
+    /// A line (with its `\n`, if any) is in the buffer.
+    Line,
+    /// A line longer than the limit was skipped up to and including its
+    /// `\n`; `len` is its length in bytes, line ending included. The buffer
+    /// is empty.
+    TooLong {
+        /// bytes skipped
+        len: usize,
+    },
+}
+
+/// Reads one line into `buf` (cleared first), like
+/// [`BufRead::read_until`] with `\n`, but never holds more than about
+/// `max` bytes: a line whose content (without `\n` or `\r\n`) is longer
+/// than `max` bytes is skipped to its end and reported as
+/// [`LineRead::TooLong`], so one huge line costs no memory and the next
+/// line is read normally.
+pub fn read_line_limited(
+    reader: &mut (impl BufRead + ?Sized),
+    buf: &mut Vec<u8>,
+    max: usize,
+) -> io::Result<LineRead> {
+    buf.clear();
+    let mut total = 0usize;
+    let mut too_long = false;
+    loop {
+        let chunk = match reader.fill_buf() {
+            Ok(c) => c,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if chunk.is_empty() {
+            break;
+        }
+        let (used, done) = match memchr::memchr(b'\n', chunk) {
+            Some(i) => (i + 1, true),
+            None => (chunk.len(), false),
+        };
+        if !too_long {
+            buf.extend_from_slice(&chunk[..used]);
+            // room for the content and a \r\n
+            if buf.len() > max.saturating_add(2) {
+                too_long = true;
+                buf.clear();
+                buf.shrink_to(1 << 16);
+            }
+        }
+        total += used;
+        reader.consume(used);
+        if done {
+            break;
+        }
+    }
+    if total == 0 {
+        return Ok(LineRead::Eof);
+    }
+    if !too_long {
+        let content = buf.strip_suffix(b"\n").unwrap_or(buf);
+        let content = content.strip_suffix(b"\r").unwrap_or(content);
+        too_long = content.len() > max;
+    }
+    if too_long {
+        buf.clear();
+        return Ok(LineRead::TooLong { len: total });
+    }
+    Ok(LineRead::Line)
+}
+
+/// Reads a whole input as one document, up to `max` bytes: `Ok(Err(n))`
+/// when it is longer (`n` bytes were read before giving up; the rest is
+/// not read).
+pub fn read_doc_limited(
+    reader: &mut (impl Read + ?Sized),
+    max: usize,
+) -> io::Result<Result<Vec<u8>, usize>> {
+    let mut bytes = Vec::new();
+    let limit = (max as u64).saturating_add(1);
+    reader.take(limit).read_to_end(&mut bytes)?;
+    if bytes.len() > max {
+        return Ok(Err(bytes.len()));
+    }
+    Ok(Ok(bytes))
+}
+
+/// The message for a document over the size limit: `what` names it and
+/// its size ("a line of 5021 bytes").
+pub fn too_large(what: &str, max: usize) -> String {
+    format!("{what} is larger than the limit of {max} bytes (--max-doc-bytes)")
+}
+
+/// A reader that fails once more than `limit` bytes have been consumed
+/// since the shared counter was last reset: bounds what a parser that
+/// buffers a whole record (the WARC reader) may hold.
+pub(crate) struct ConsumeLimit<R> {
+    pub(crate) inner: R,
+    pub(crate) consumed: Arc<AtomicU64>,
+    pub(crate) limit: u64,
+}
+
+impl<R: BufRead> Read for ConsumeLimit<R> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        let n = {
+            let buf = self.fill_buf()?;
+            let n = buf.len().min(out.len());
+            out[..n].copy_from_slice(&buf[..n]);
+            n
+        };
+        self.consume(n);
+        Ok(n)
+    }
+}
+
+impl<R: BufRead> BufRead for ConsumeLimit<R> {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        if self.consumed.load(Ordering::Relaxed) > self.limit {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!(
+                    "a record larger than the limit of {} bytes (--max-doc-bytes)",
+                    self.limit
+                ),
+            ));
+        }
+        self.inner.fill_buf()
+    }
+
+    fn consume(&mut self, n: usize) {
+        self.consumed.fetch_add(n as u64, Ordering::Relaxed);
+        self.inner.consume(n);
+    }
+}
+
 /// The format of an input.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -170,6 +312,80 @@ pub(crate) fn sniff(reader: &mut dyn BufRead) -> io::Result<FormatKind> {
 mod tests {
     use super::*;
     use std::io::Write;
+
+    #[test]
+    fn long_lines_are_skipped_without_being_held() {
+        let mut input = Vec::new();
+        input.extend_from_slice(b"short\n");
+        input.extend(std::iter::repeat(b'x').take(100_000));
+        input.extend_from_slice(b"\r\nexact\r\n12345");
+        // a small buffer: the long line spans many fill_buf calls
+        let mut r = BufReader::with_capacity(64, &input[..]);
+        let mut buf = Vec::new();
+        assert_eq!(
+            read_line_limited(&mut r, &mut buf, 5).unwrap(),
+            LineRead::Line
+        );
+        assert_eq!(buf, b"short\n");
+        assert_eq!(
+            read_line_limited(&mut r, &mut buf, 5).unwrap(),
+            LineRead::TooLong { len: 100_002 }
+        );
+        assert!(buf.is_empty() && buf.capacity() <= 1 << 16);
+        assert_eq!(
+            read_line_limited(&mut r, &mut buf, 5).unwrap(),
+            LineRead::Line
+        );
+        assert_eq!(buf, b"exact\r\n", "a line of exactly the limit is kept");
+        assert_eq!(
+            read_line_limited(&mut r, &mut buf, 5).unwrap(),
+            LineRead::Line
+        );
+        assert_eq!(buf, b"12345", "the last line needs no line ending");
+        assert_eq!(
+            read_line_limited(&mut r, &mut buf, 5).unwrap(),
+            LineRead::Eof
+        );
+        let mut r = &b"123456"[..];
+        assert_eq!(
+            read_line_limited(&mut r, &mut buf, 5).unwrap(),
+            LineRead::TooLong { len: 6 }
+        );
+    }
+
+    #[test]
+    fn documents_are_read_up_to_the_limit() {
+        assert_eq!(
+            read_doc_limited(&mut &b"12345"[..], 5).unwrap(),
+            Ok(b"12345".to_vec())
+        );
+        assert_eq!(read_doc_limited(&mut &b"123456789"[..], 5).unwrap(), Err(6));
+        let msg = too_large("a document of 6 bytes or more", 5);
+        assert!(
+            msg.contains("limit of 5 bytes") && msg.contains("--max-doc-bytes"),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn consume_limit_fails_past_the_limit_until_reset() {
+        let consumed = Arc::new(AtomicU64::new(0));
+        let mut r = ConsumeLimit {
+            inner: BufReader::with_capacity(4, &b"line one\nline two\n"[..]),
+            consumed: consumed.clone(),
+            limit: 10,
+        };
+        let mut buf = Vec::new();
+        r.read_until(b'\n', &mut buf).unwrap();
+        assert_eq!(buf, b"line one\n");
+        buf.clear();
+        let e = r.read_until(b'\n', &mut buf).unwrap_err();
+        assert!(e.to_string().contains("limit of 10 bytes"), "{e}");
+        consumed.store(0, Ordering::Relaxed);
+        buf.clear();
+        r.read_until(b'\n', &mut buf).unwrap();
+        assert!(buf.ends_with(b"two\n"), "{buf:?}");
+    }
 
     #[test]
     fn names_tell_the_format() {

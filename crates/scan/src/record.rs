@@ -149,6 +149,17 @@ mod tests {
     }
 
     #[test]
+    fn numbers_in_other_fields_pass_through_unchanged() {
+        // found by the jsonl fuzz target: without correctly rounded float
+        // parsing, 2.5e33 came back as 2.5000000000000002e33
+        let r = parse_record(br#"{"text":"e","m":{"x":[5,2.5e33,0.1,1e-300]}}"#, false, 1)
+            .unwrap()
+            .unwrap();
+        let out = serde_json::to_string(&Value::Object(r.output(&()).unwrap())).unwrap();
+        assert_eq!(out, r#"{"m":{"x":[5,2.5e+33,0.1,1e-300]},"id":1}"#);
+    }
+
+    #[test]
     fn missing_id_is_the_line_number() {
         let r = parse_record(b"{\"text\":\"t\"}\r\n", false, 7)
             .unwrap()

@@ -15,7 +15,7 @@
 //! unordered output was asked for).
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, Read, Write};
+use std::io::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -162,6 +162,7 @@ pub struct Scanner {
     lossy: bool,
     format: Option<FormatKind>,
     spun_threshold: f64,
+    max_doc_bytes: usize,
     annotators: Vec<Arc<dyn Annotator>>,
 }
 
@@ -176,6 +177,7 @@ impl std::fmt::Debug for Scanner {
             .field("restore", &self.restore)
             .field("lossy", &self.lossy)
             .field("format", &self.format)
+            .field("max_doc_bytes", &self.max_doc_bytes)
             .field("annotators", &self.annotators.len())
             .finish()
     }
@@ -241,6 +243,15 @@ impl ScannerBuilder {
     /// summary (default 0.5).
     pub fn spun_threshold(&mut self, t: f64) -> &mut Self {
         self.inner.spun_threshold = t;
+        self
+    }
+
+    /// Largest document in bytes: a JSONL line (without its line ending),
+    /// a plain-text file, a WARC record (default
+    /// [`input::DEFAULT_MAX_DOC_BYTES`]; 0 means no limit). A larger one is
+    /// a bad record, skipped without being held in memory.
+    pub fn max_doc_bytes(&mut self, n: usize) -> &mut Self {
+        self.inner.max_doc_bytes = if n == 0 { usize::MAX } else { n };
         self
     }
 
@@ -313,6 +324,7 @@ impl Scanner {
                 lossy: false,
                 format: None,
                 spun_threshold: 0.5,
+                max_doc_bytes: input::DEFAULT_MAX_DOC_BYTES,
                 annotators: Vec::new(),
             },
         }
@@ -621,10 +633,19 @@ impl Scanner {
         };
         match format {
             FormatKind::Text => {
-                let mut bytes = Vec::new();
-                if let Err(e) = reader.read_to_end(&mut bytes) {
-                    return batcher.push(Item::Bad(bad_file(format!("cannot read: {e}"))), 0);
-                }
+                let bytes = match input::read_doc_limited(&mut reader, self.max_doc_bytes) {
+                    Ok(Ok(bytes)) => bytes,
+                    Ok(Err(n)) => {
+                        let reason = input::too_large(
+                            &format!("a text file of {n} bytes or more"),
+                            self.max_doc_bytes,
+                        );
+                        return batcher.push(Item::Bad(bad_file(reason)), 0);
+                    }
+                    Err(e) => {
+                        return batcher.push(Item::Bad(bad_file(format!("cannot read: {e}"))), 0)
+                    }
+                };
                 let len = bytes.len();
                 match decode(bytes, self.lossy) {
                     Ok(text) => batcher.push_doc(Record::new(name.to_string(), text), len),
@@ -643,11 +664,23 @@ impl Scanner {
                         return;
                     }
                     let mut line = Vec::with_capacity(1024);
-                    match reader.read_until(b'\n', &mut line) {
-                        Ok(0) => return,
-                        Ok(_) => {
+                    match input::read_line_limited(&mut reader, &mut line, self.max_doc_bytes) {
+                        Ok(input::LineRead::Eof) => return,
+                        Ok(input::LineRead::Line) => {
                             lineno += 1;
                             batcher.push_line(&name, lineno, line);
+                        }
+                        Ok(input::LineRead::TooLong { len }) => {
+                            lineno += 1;
+                            let bad = BadRecord {
+                                file: name.to_string(),
+                                location: Location::Line(lineno),
+                                reason: input::too_large(
+                                    &format!("a line of {len} bytes"),
+                                    self.max_doc_bytes,
+                                ),
+                            };
+                            batcher.push_bad_line(bad);
                         }
                         Err(e) => {
                             let reason = format!("read error: {e}; rest of the file skipped");
@@ -662,28 +695,60 @@ impl Scanner {
                 }
             }
             FormatKind::Warc => {
-                let records = warc::WarcReader::new(reader).iter_records();
-                for (i, rec) in records.enumerate() {
+                // the WARC reader buffers a whole record: bound what it may
+                // hold (headers get 1 MiB on top of the document limit)
+                let consumed = Arc::new(AtomicU64::new(0));
+                let limited = input::ConsumeLimit {
+                    inner: reader,
+                    consumed: consumed.clone(),
+                    limit: (self.max_doc_bytes as u64).saturating_add(1 << 20),
+                };
+                let mut records = warc::WarcReader::new(limited).iter_records();
+                for i in 0.. {
                     if batcher.stopped {
                         return;
                     }
+                    // the WARC crate can panic on some malformed records (a
+                    // Content-Length near usize::MAX): that file is bad, the
+                    // scan goes on
+                    let next =
+                        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| records.next()));
+                    consumed.store(0, Ordering::Relaxed);
+                    let rec = match next {
+                        Ok(Some(rec)) => rec,
+                        Ok(None) => return,
+                        Err(_) => {
+                            let bad = BadRecord {
+                                file: name.to_string(),
+                                location: Location::Record(i + 1),
+                                reason: "malformed WARC record (the WARC reader failed); rest of the file skipped".into(),
+                            };
+                            return batcher.push(Item::Bad(bad), 0);
+                        }
+                    };
                     let bad = |reason: String| BadRecord {
                         file: name.to_string(),
                         location: Location::Record(i + 1),
                         reason,
                     };
                     match rec {
-                        Ok(rec) => match crate::warc::to_document(&rec, self.lossy) {
-                            Ok(Some(doc)) => {
-                                let len = rec.body().len();
-                                batcher.push_doc(doc, len);
+                        Ok(rec) => {
+                            let len = rec.body().len();
+                            match crate::warc::to_document(rec, self.lossy) {
+                                Ok(Some(doc)) => batcher.push_doc(doc, len),
+                                Ok(None) => {}
+                                Err(reason) => batcher.push(Item::Bad(bad(reason)), 0),
                             }
-                            Ok(None) => {}
-                            Err(reason) => batcher.push(Item::Bad(bad(reason)), 0),
-                        },
+                        }
                         Err(e) => {
                             // the reader cannot resynchronise after a broken record
-                            let reason = format!("bad WARC record: {e}; rest of the file skipped");
+                            // the WARC crate's message hides the cause of a read error
+                            let cause = match &e {
+                                warc::Error::ReadData(io) => format!(" ({io})"),
+                                _ => String::new(),
+                            };
+                            let reason =
+                                format!("bad WARC record: {e}{cause}; rest of the file skipped");
                             return batcher.push(Item::Bad(bad(reason)), 0);
                         }
                     }
@@ -745,6 +810,12 @@ impl Batcher<'_> {
             },
             len,
         );
+    }
+
+    /// A line too long to hold: reported in order like any bad line (it is
+    /// not a good record, so it does not count towards a resume skip).
+    fn push_bad_line(&mut self, bad: BadRecord) {
+        self.push(Item::Bad(bad), 0);
     }
 
     fn push_doc(&mut self, record: Record, bytes: usize) {

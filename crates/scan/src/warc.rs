@@ -22,14 +22,23 @@ use crate::record::{decode, Record};
 
 /// Turns one WARC record into a document: `Ok(None)` when it is not one.
 pub(crate) fn to_document(
-    rec: &WarcRecord<BufferedBody>,
+    rec: WarcRecord<BufferedBody>,
     lossy: bool,
 ) -> Result<Option<Record>, String> {
     let kind = rec.warc_type().clone();
-    let block = rec.body();
+    let id = rec.warc_id().to_string();
+    // `Record::header` unwraps a header value's UTF-8 decoding (a panic on
+    // a bad byte): read the raw headers instead, lossily
+    let (raw, block) = rec.into_raw_parts();
+    let header = |h: WarcHeader| {
+        raw.headers
+            .get(&h)
+            .map(|v| String::from_utf8_lossy(v).into_owned())
+    };
+    let block = &block[..];
     let (content_type, payload): (String, &[u8]) = match kind {
         RecordType::Conversion | RecordType::Resource => (
-            rec.header(WarcHeader::ContentType)
+            header(WarcHeader::ContentType)
                 .map(|c| c.to_ascii_lowercase())
                 .unwrap_or_else(|| "text/plain".into()),
             block,
@@ -47,12 +56,12 @@ pub(crate) fn to_document(
     let raw = decode(payload.to_vec(), lossy)?;
     let text = if is_html { html_to_text(&raw) } else { raw };
     let mut extra = Map::new();
-    if let Some(uri) = rec.header(WarcHeader::TargetURI) {
-        extra.insert("url".into(), Value::from(uri.into_owned()));
+    if let Some(uri) = header(WarcHeader::TargetURI) {
+        extra.insert("url".into(), Value::from(uri));
     }
     extra.insert("warc_type".into(), Value::from(kind.to_string()));
     Ok(Some(Record {
-        id: Value::from(rec.warc_id().to_string()),
+        id: Value::from(id),
         text,
         extra,
     }))
@@ -116,8 +125,11 @@ pub fn html_to_text(html: &str) -> String {
                 i = lower[i..].find("-->").map_or(bytes.len(), |j| i + j + 3);
                 continue;
             }
-            let end = lower[i..].find('>').map_or(bytes.len(), |j| i + j + 1);
-            let tag = &lower[i + 1..end.saturating_sub(1).max(i + 1)];
+            // a tag runs to its '>' (excluded), or to the end of the text
+            let (tag, end) = match lower[i..].find('>') {
+                Some(j) => (&lower[i + 1..i + j], i + j + 1),
+                None => (&lower[i + 1..], bytes.len()),
+            };
             let name: String = tag
                 .trim_start_matches('/')
                 .chars()
@@ -221,6 +233,15 @@ mod tests {
                     <!-- c --><p>Cold&nbsp;War &amp; <b>peace</b></p><script>var a='<p>';</script>\
                     <div>caf&eacute; &#233;&#x41;</div></body></html>";
         assert_eq!(html_to_text(html), "T\nCold War & peace\ncaf&eacute; éA");
+    }
+
+    #[test]
+    fn an_unclosed_tag_before_multibyte_text_does_not_panic() {
+        // the end of an unclosed tag was taken one byte
+        // before the end of the text, inside the last character
+        assert_eq!(html_to_text("<é"), "");
+        assert_eq!(html_to_text("a <b c日本"), "a");
+        assert_eq!(html_to_text("x<script>é"), "x");
     }
 
     #[test]

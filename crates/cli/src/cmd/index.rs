@@ -8,7 +8,7 @@
 //! that is killed keeps everything committed before. The last document
 //! added under an id wins (see `unspin_index`'s docs).
 
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufReader, Read};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -16,6 +16,7 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 use serde_json::Value;
 use unspin_index::{Added, Index};
+use unspin_scan::input::{read_doc_limited, read_line_limited, too_large, LineRead};
 
 use crate::input::{decode, Format};
 
@@ -46,6 +47,10 @@ pub struct BuildArgs {
     /// Print no progress.
     #[arg(long, short)]
     quiet: bool,
+    /// Largest document in bytes (a text input, or a JSONL line without its
+    /// line ending); a larger one is reported and skipped. 0: no limit.
+    #[arg(long, value_name = "BYTES", default_value_t = crate::input::DEFAULT_MAX_DOC_BYTES)]
+    max_doc_bytes: usize,
 }
 
 #[derive(Default)]
@@ -75,6 +80,8 @@ fn build(args: BuildArgs) -> Result<ExitCode> {
     let mut stats = Stats::default();
     let commit_every = args.commit_every.max(1);
     let quiet = args.quiet;
+    let max = crate::input::doc_limit(args.max_doc_bytes);
+    let dir = args.index.display().to_string();
     let add = |stats: &mut Stats,
                writer: &mut unspin_index::IndexWriter,
                name: &str,
@@ -93,11 +100,13 @@ fn build(args: BuildArgs) -> Result<ExitCode> {
                 eprintln!("unspin: {name}:{line}: skipped: {e}");
                 return Ok(());
             }
-            Err(e) => return Err(e.into()),
+            Err(e) => return Err(e).with_context(|| format!("cannot write the index {dir}")),
         }
         stats.bytes += text.len();
         if writer.pending() >= commit_every {
-            writer.commit()?;
+            writer
+                .commit()
+                .with_context(|| format!("cannot write the index {dir}"))?;
             if !quiet {
                 let secs = started.elapsed().as_secs_f64();
                 eprintln!(
@@ -122,10 +131,19 @@ fn build(args: BuildArgs) -> Result<ExitCode> {
         };
         match format {
             Format::Text => {
-                let mut bytes = Vec::new();
-                BufReader::new(reader)
-                    .read_to_end(&mut bytes)
-                    .with_context(|| format!("cannot read {name}"))?;
+                let bytes = match read_doc_limited(&mut BufReader::new(reader), max)
+                    .with_context(|| format!("cannot read {name}"))?
+                {
+                    Ok(bytes) => bytes,
+                    Err(n) => {
+                        stats.skipped += 1;
+                        eprintln!(
+                            "unspin: {name}: skipped: {}",
+                            too_large(&format!("a document of {n} bytes or more"), max)
+                        );
+                        continue;
+                    }
+                };
                 let text =
                     decode(bytes, false).with_context(|| format!("{name} is not valid UTF-8"))?;
                 add(&mut stats, &mut writer, &name, 1, name.clone(), text)?;
@@ -135,15 +153,19 @@ fn build(args: BuildArgs) -> Result<ExitCode> {
                 let mut line = Vec::new();
                 let mut lineno = 0usize;
                 loop {
-                    line.clear();
-                    if reader
-                        .read_until(b'\n', &mut line)
-                        .with_context(|| format!("cannot read {name}"))?
-                        == 0
-                    {
-                        break;
-                    }
+                    let read = read_line_limited(&mut reader, &mut line, max)
+                        .with_context(|| format!("cannot read {name}"))?;
                     lineno += 1;
+                    match read {
+                        LineRead::Eof => break,
+                        LineRead::Line => {}
+                        LineRead::TooLong { len } => {
+                            stats.skipped += 1;
+                            let reason = too_large(&format!("a line of {len} bytes"), max);
+                            eprintln!("unspin: {name}:{lineno}: skipped: {reason}");
+                            continue;
+                        }
+                    }
                     match parse_doc(&line) {
                         Ok(Some((id, text))) => {
                             add(&mut stats, &mut writer, &name, lineno, id, text)?
@@ -158,7 +180,9 @@ fn build(args: BuildArgs) -> Result<ExitCode> {
             }
         }
     }
-    writer.finish()?;
+    writer
+        .finish()
+        .with_context(|| format!("cannot write the index {dir}"))?;
     index.reload()?;
     let secs = started.elapsed().as_secs_f64();
     if !quiet {

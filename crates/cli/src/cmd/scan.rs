@@ -67,6 +67,11 @@ pub struct Args {
     /// Replace invalid UTF-8 with U+FFFD instead of skipping the record.
     #[arg(long)]
     lossy: bool,
+    /// Largest document in bytes (a JSONL line without its line ending, a
+    /// text file, a WARC record); a larger one is reported and skipped
+    /// without being held in memory. 0: no limit.
+    #[arg(long, value_name = "BYTES", default_value_t = unspin_scan::input::DEFAULT_MAX_DOC_BYTES)]
+    max_doc_bytes: usize,
     /// Exit 1 when any document scores as spun.
     #[arg(long)]
     check: bool,
@@ -174,6 +179,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         .ordered(!args.unordered)
         .restore(args.restore)
         .lossy(args.lossy)
+        .max_doc_bytes(args.max_doc_bytes)
         .format(format);
     if let Some(dir) = &args.index {
         let index = unspin_index::Index::open(dir)

@@ -96,6 +96,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
             files: args.corpus.clone(),
             format: None,
             lossy: true,
+            max_doc_bytes: crate::input::DEFAULT_MAX_DOC_BYTES,
         };
         let report = input.for_each(|rec| {
             trainer.add_text(&rec.text)?;
@@ -204,6 +205,7 @@ fn learn_pairs(lex: &mut LexiconBuilder, path: &PathBuf, weight: f32) -> Result<
         files: vec![path.clone()],
         format: Some(Format::Jsonl),
         lossy: false,
+        max_doc_bytes: crate::input::DEFAULT_MAX_DOC_BYTES,
     };
     let mut n = 0;
     let mut bad = 0;
