@@ -30,9 +30,9 @@ cargo run --release -q --manifest-path tools/moby-export/Cargo.toml -- "$cache/m
 cargo run --release -q -p unspin-cli -- train \
   --sphinx-lm "$root/pocketsphinx/model/en-us/en-us.lm.bin" \
   --mythes "$root/mythes/th_en_US_v2.dat" \
-  --moby "$cache/moby.txt" --moby-keep 200 \
+  --moby "$cache/moby.txt" --moby-keep 1000 \
   --wordnet "$root/wordnet" \
   --swaps model/swaps.tsv \
-  --params model/params.json \
+  --params model/params.json --max-synonyms 400 \
   -o model/default.unspin.zst
 ls -l model/default.unspin.zst

@@ -19,7 +19,9 @@
 //!
 //! See DESIGN.md for the reasoning and the measured effect of each part.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
+
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::Arc;
 
 use crate::fingerprints::Fingerprints;
@@ -38,6 +40,12 @@ const MAX_CANDIDATES: usize = 40;
 const BEAM: usize = 8;
 /// Alternatives kept per span after local scoring.
 const ALTS_PER_SPAN: usize = 10;
+/// Candidates of each of two neighbouring words tried as pairs.
+const PAIR_CANDIDATES: usize = 12;
+/// A candidate pair whose bigram is at least this likely (log10) is kept.
+const PAIR_MIN_LOG10: f32 = -1.5;
+/// Further alternatives kept per span for fitting one neighbour only.
+const ALTS_ONE_SIDE: usize = 4;
 
 /// Detects and restores spun text with one model. Cheap to clone; share it
 /// across threads.
@@ -137,8 +145,46 @@ struct Alt {
     /// the candidate original, lower case
     text: String,
     ids: Vec<u32>,
-    /// channel and prior, in ln units, relative to keeping the words
+    /// channel and frequency discount, in ln units, relative to keeping
+    /// the words; the prior's share is added per decoding (see [`Prior`])
     bonus: f32,
+}
+
+/// A sentence's words and their alternatives: built once per document,
+/// decoded once per prior spin rate.
+struct Lattice {
+    /// the sentence's word range in the document
+    sent: std::ops::Range<usize>,
+    ids: Vec<Option<u32>>,
+    alts: Vec<Alt>,
+    /// words that have at least one alternative
+    active: Vec<bool>,
+    /// alternatives by start word
+    by_start: Vec<Vec<u32>>,
+}
+
+/// The prior's terms for one decoding, in ln units.
+#[derive(Clone, Copy)]
+struct Prior {
+    /// ln(1 - rho), paid by each active word kept
+    keep: f32,
+    /// ln rho - ln(1 - rho) - margin, paid by each change
+    spin: f32,
+}
+
+impl Prior {
+    fn new(rho: f32, margin: f32) -> Prior {
+        let keep = (1.0 - rho).ln();
+        Prior {
+            keep,
+            spin: rho.ln() - keep - margin,
+        }
+    }
+
+    /// What undoing alternative `a` earns on top of its channel bonus.
+    fn bonus(&self, a: &Alt) -> f32 {
+        a.bonus + self.spin - self.keep * ((a.end - a.start) as f32 - 1.0)
+    }
 }
 
 #[derive(Clone, Copy)]
@@ -169,6 +215,8 @@ struct Analysis {
     /// sum of posteriors and number of words, for the document score
     expected_spun: f64,
     words: usize,
+    /// expected share of spun words
+    spun_rate: f64,
     /// calibrated probability that the document is spun
     doc_score: f64,
 }
@@ -290,30 +338,37 @@ impl Unspinner {
     /// clean text gets a low prior, a spun one a high prior).
     fn analyze(&self, t: &Text) -> Analysis {
         let p = self.params();
-        let first = self.analyze_with(t, p.spin_rate);
+        let lattices: Vec<Lattice> = t
+            .sentences()
+            .filter_map(|sent| self.lattice(t, sent))
+            .collect();
+        let first = self.decode_all(t, &lattices, p.spin_rate);
         if !p.adaptive {
             return first;
         }
-        let rho = p.spin_rate_clean + first.doc_score * (p.spin_rate_spun - p.spin_rate_clean);
-        let mut second = self.analyze_with(t, rho);
+        let spun = sigmoid(p.prior_a * first.spun_rate + p.prior_b);
+        let rho = p.spin_rate_clean + spun * (p.spin_rate_spun - p.spin_rate_clean);
+        let mut second = self.decode_all(t, &lattices, rho);
         second.doc_score = first.doc_score;
         second
     }
 
-    fn analyze_with(&self, t: &Text, rho: f64) -> Analysis {
+    fn decode_all(&self, t: &Text, lattices: &[Lattice], rho: f64) -> Analysis {
         let mut out = Analysis {
             changes: Vec::new(),
             flagged: Vec::new(),
             expected_spun: 0.0,
             words: t.words().len(),
+            spun_rate: 0.0,
             doc_score: 0.0,
         };
-        for sent in t.sentences() {
-            self.decode_sentence(t, sent, rho as f32, &mut out);
+        let prior = Prior::new(rho as f32, self.params().change_margin as f32);
+        for l in lattices {
+            self.decode(l, prior, &mut out);
         }
         let p = self.params();
-        let rate = out.expected_spun / (out.words.max(1) as f64);
-        out.doc_score = sigmoid(p.doc_a * rate + p.doc_b);
+        out.spun_rate = out.expected_spun / (out.words.max(1) as f64);
+        out.doc_score = sigmoid(p.doc_a * out.spun_rate + p.doc_b);
         out
     }
 
@@ -329,11 +384,11 @@ impl Unspinner {
         for c in self.model.lexicon.candidates(key) {
             let ids: Option<Vec<u32>> = c.text.split(' ').map(|w| lm.id(w)).collect();
             if let Some(ids) = ids {
-                let mut st = lm.start_state();
-                let mut prior = 0.0;
-                for &i in &ids {
-                    prior += lm.logp((None, st.1), Some(i)) * LN10;
-                    st = NgramLm::advance(st, Some(i));
+                // P(original) out of context: its first word's unigram, then
+                // bigrams along the phrase
+                let mut prior = lm.unigram(Some(ids[0])) * LN10;
+                for w in ids.windows(2) {
+                    prior += lm.bigram(Some(w[0]), w[1]) * LN10;
                 }
                 v.push((prior + c.ln_channel, (c.text, ids, c.ln_channel)));
             }
@@ -346,29 +401,26 @@ impl Unspinner {
         v
     }
 
-    fn decode_sentence(
-        &self,
-        t: &Text,
-        sent: std::ops::Range<usize>,
-        rho: f32,
-        out: &mut Analysis,
-    ) {
+    /// The alternatives of one sentence; None when it has none.
+    fn lattice(&self, t: &Text, sent: std::ops::Range<usize>) -> Option<Lattice> {
         let lm: &NgramLm = &self.model.lm;
         let p = self.params();
         let words = &t.words()[sent.clone()];
         let n = words.len();
         if n == 0 {
-            return;
+            return None;
         }
         let ids: Vec<Option<u32>> = words.iter().map(|w| lm.id(&w.norm)).collect();
-        let ln_keep = (1.0 - rho).ln();
-        let ln_spin = rho.ln() - ln_keep - p.change_margin as f32;
         let fw = p.freq_weight as f32;
         let cw = p.channel_weight as f32;
 
         // 1. alternatives at every position
         let mut alts: Vec<Alt> = Vec::new();
         let mut active = vec![false; n];
+        // one-word spans wait for the collocation pass below: (scored
+        // candidates, which are kept)
+        type Scored = Vec<([f32; 3], Alt)>;
+        let mut singles: Vec<Option<(Scored, Vec<bool>)>> = (0..n).map(|_| None).collect();
         for i in 0..n {
             if ids[i].is_none() || is_number(&words[i].norm) {
                 continue;
@@ -415,25 +467,37 @@ impl Unspinner {
                     _ => (ids[i - 2], ids[i - 1]),
                 };
                 let right = &ids[i + k..n.min(i + k + 2)];
-                let local = |emit: &mut dyn Iterator<Item = Option<u32>>| -> f32 {
+                // the local fit of a span's words with the original
+                // neighbours: (words given the left context, right context
+                // given the words), in ln units
+                let local = |emit: &mut dyn Iterator<Item = Option<u32>>| -> (f32, f32) {
                     let mut st = left;
                     let mut sc = 0.0;
-                    for x in emit.chain(right.iter().copied()) {
+                    for x in emit {
                         sc += lm.logp(st, x);
                         st = NgramLm::advance(st, x);
                     }
-                    sc * LN10
+                    let mut rc = 0.0;
+                    for &x in right {
+                        rc += lm.logp(st, x);
+                        st = NgramLm::advance(st, x);
+                    }
+                    (sc * LN10, rc * LN10)
                 };
-                let keep_local = local(&mut ids[i..i + k].iter().copied());
-                let mut scored: Vec<(f32, Alt)> = Vec::new();
+                let (keep_l, keep_r) = local(&mut ids[i..i + k].iter().copied());
+                // (gain with both neighbours, with the left only, with the right only)
+                let mut scored: Vec<([f32; 3], Alt)> = Vec::new();
                 for (text, cids, ln_channel) in cands.iter() {
                     let cand_uni: f32 = cids.iter().map(|&c| lm.unigram(Some(c))).sum();
                     // discount part of the candidate's frequency advantage
                     let freq = -fw * (cand_uni - spun_uni).max(0.0) * LN10;
-                    let bonus = ln_spin + cw * ln_channel + freq - ln_keep * (k as f32 - 1.0);
-                    let gain = local(&mut cids.iter().map(|&c| Some(c))) - keep_local + bonus;
+                    // the prior's share is the same for every candidate of
+                    // the span, so it does not change their order
+                    let bonus = cw * ln_channel + freq;
+                    let (l, r) = local(&mut cids.iter().map(|&c| Some(c)));
+                    let (gl, gr) = (l - keep_l + bonus, r - keep_r + bonus);
                     scored.push((
-                        gain,
+                        [gl + gr - bonus, gl, gr],
                         Alt {
                             start: i,
                             end: i + k,
@@ -443,28 +507,115 @@ impl Unspinner {
                         },
                     ));
                 }
-                // keep the few that fit best locally; joint spans still win
-                // in the beam when their neighbours change too
-                scored.sort_by(|a, b| b.0.total_cmp(&a.0));
-                scored.truncate(ALTS_PER_SPAN);
-                let floor = scored.first().map_or(f32::NEG_INFINITY, |x| x.0) - 12.0;
-                alts.extend(scored.into_iter().filter(|x| x.0 >= floor).map(|x| x.1));
+                // keep the few that fit best locally, plus the few that fit
+                // best on one side only: a neighbour that is spun too
+                // spoils the other side ("Chilly Conflict period": "cold"
+                // fits "the" on its left, not "Conflict" on its right), and
+                // the beam undoes such runs jointly
+                let mut keep = vec![false; scored.len()];
+                for (side, quota) in [(0, ALTS_PER_SPAN), (1, ALTS_ONE_SIDE), (2, ALTS_ONE_SIDE)] {
+                    let mut order: Vec<usize> = (0..scored.len()).collect();
+                    order.sort_by(|&a, &b| scored[b].0[side].total_cmp(&scored[a].0[side]));
+                    let floor = order
+                        .first()
+                        .map_or(f32::NEG_INFINITY, |&x| scored[x].0[side])
+                        - 12.0;
+                    for &x in order.iter().take(quota) {
+                        if scored[x].0[side] >= floor {
+                            keep[x] = true;
+                        }
+                    }
+                }
                 for a in active.iter_mut().skip(i).take(k) {
                     *a = true;
                 }
+                if k == 1 {
+                    singles[i] = Some((scored, keep));
+                } else {
+                    alts.extend(
+                        scored
+                            .into_iter()
+                            .zip(keep)
+                            .filter(|(_, k)| *k)
+                            .map(|((_, a), _)| a),
+                    );
+                }
             }
         }
-        if alts.is_empty() {
-            return;
+        // collocations broken word by word: where two neighbouring words
+        // both have candidates, a pair of candidates that forms a strong
+        // bigram ("cold" "war" for "Chilly Conflict") is kept at both
+        // places even when neither fits its spun neighbour
+        for i in 0..n.saturating_sub(1) {
+            let (Some(a), Some(b)) = (&singles[i], &singles[i + 1]) else {
+                continue;
+            };
+            if t.gap_after(sent.start + i).trim() != "" {
+                continue;
+            }
+            // the likeliest by prior and channel: the candidates' own order
+            let best = |s: &Scored| 0..s.len().min(PAIR_CANDIDATES);
+            let mut mark: Vec<(usize, usize)> = Vec::new();
+            for x in best(&a.0) {
+                let cx = *a.0[x].1.ids.last().expect("a candidate has words");
+                for y in best(&b.0) {
+                    let cy = b.0[y].1.ids[0];
+                    if lm.has_bigram(cx, cy) && lm.bigram(Some(cx), cy) >= PAIR_MIN_LOG10 {
+                        mark.push((x, y));
+                    }
+                }
+            }
+            for (x, y) in mark {
+                if let Some(a) = singles[i].as_mut() {
+                    a.1[x] = true;
+                }
+                if let Some(b) = singles[i + 1].as_mut() {
+                    b.1[y] = true;
+                }
+            }
         }
-        let keep_cost: Vec<f32> = active
-            .iter()
-            .map(|&a| if a { ln_keep } else { 0.0 })
-            .collect();
+        for (scored, keep) in singles.into_iter().flatten() {
+            alts.extend(
+                scored
+                    .into_iter()
+                    .zip(keep)
+                    .filter(|(_, k)| *k)
+                    .map(|((_, a), _)| a),
+            );
+        }
+        if alts.is_empty() {
+            return None;
+        }
         let mut by_start: Vec<Vec<u32>> = vec![Vec::new(); n];
         for (ai, a) in alts.iter().enumerate() {
             by_start[a.start].push(ai as u32);
         }
+        Some(Lattice {
+            sent,
+            ids,
+            alts,
+            active,
+            by_start,
+        })
+    }
+
+    /// Decodes one sentence's lattice under a prior and adds its changes
+    /// and posteriors to `out`.
+    fn decode(&self, l: &Lattice, prior: Prior, out: &mut Analysis) {
+        let lm: &NgramLm = &self.model.lm;
+        let p = self.params();
+        let Lattice {
+            sent,
+            ids,
+            alts,
+            active,
+            by_start,
+        } = l;
+        let n = ids.len();
+        let keep_cost: Vec<f32> = active
+            .iter()
+            .map(|&a| if a { prior.keep } else { 0.0 })
+            .collect();
 
         // 2. beam search over word boundaries
         let mut arena: Vec<Hyp> = Vec::with_capacity(n * BEAM * 4);
@@ -477,7 +628,7 @@ impl Unspinner {
             from: 0,
         });
         beams[0].push(0);
-        let mut pending: Vec<HashMap<(LmState, bool), u32>> = vec![HashMap::new(); n + 1];
+        let mut pending: Vec<HashMap<(LmState, bool), u32>> = vec![HashMap::default(); n + 1];
         for j in 0..n {
             // prune the beam at boundary j
             let mut b = std::mem::take(&mut beams[j]);
@@ -509,7 +660,7 @@ impl Unspinner {
                 for &ai in &by_start[j] {
                     let a = &alts[ai as usize];
                     let mut st = h.state;
-                    let mut s = h.score + a.bonus + run;
+                    let mut s = h.score + prior.bonus(a) + run;
                     for &c in &a.ids {
                         s += lm.logp(st, Some(c)) * LN10;
                         st = NgramLm::advance(st, Some(c));
@@ -617,7 +768,7 @@ impl Unspinner {
                 let emit: Vec<Option<u32>> = a.ids.iter().map(|&c| Some(c)).collect();
                 // undo the margin: the posterior is about spun-ness, the
                 // margin only guards restoration
-                let sc = local(&emit) + a.bonus + p.change_margin as f32;
+                let sc = local(&emit) + prior.bonus(a) + p.change_margin as f32;
                 scores.push((sc, ai));
             }
             if scores.is_empty() {

@@ -60,25 +60,93 @@ pub struct NgramLm {
     order: usize,
     bos: Option<u32>,
     eos: Option<u32>,
-    /// where the bigrams (and trigrams) of each first word start: keys are
-    /// sorted by first word, so a lookup searches only that word's run
-    bi_start: Vec<u32>,
-    tri_start: Vec<u32>,
+    /// hash indexes over the sorted keys: a lookup touches one or two
+    /// slots instead of a binary search's dozen cache lines
+    bi_index: KeyIndex,
+    tri_index: KeyIndex,
+    /// tells this model's entries apart in the per-thread memo of [`NgramLm::logp`]
+    instance: u32,
 }
 
-/// For keys sorted by their top id (`shift` bits up), the index of the first
-/// key of each id, plus the end.
-fn first_word_index(keys: &[u64], shift: u32, n: usize) -> Vec<u32> {
-    let mut start = vec![0u32; n + 1];
-    let mut k = 0usize;
-    for (w, slot) in start.iter_mut().enumerate() {
-        while k < keys.len() && ((keys[k] >> shift) as usize) < w {
-            k += 1;
+/// A per-thread, direct-mapped memo of recent `logp` answers: the decoder
+/// asks the same (context, word) questions many times per sentence (local
+/// scoring, beam, posteriors, a second pass), and a hit costs one L2 line
+/// instead of up to three hash probes into the model.
+const MEMO_BITS: u32 = 15;
+const MEMO_SLOTS: usize = 1 << MEMO_BITS;
+
+#[derive(Clone, Copy)]
+struct MemoEntry {
+    key: u64,
+    instance: u32,
+    logp: f32,
+}
+
+thread_local! {
+    static MEMO: std::cell::RefCell<Vec<MemoEntry>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+static INSTANCES: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(1);
+
+/// Packs a query into one key: 21 bits a word, all ones for "none".
+#[inline]
+fn memo_key(a: Option<u32>, b: Option<u32>, w: u32) -> u64 {
+    let none = (1u64 << ID_BITS) - 1;
+    let f = |x: Option<u32>| x.map_or(none, |v| v as u64);
+    (f(a) << (2 * ID_BITS)) | (f(b) << ID_BITS) | w as u64
+}
+
+/// An open-addressing hash index from a key to its position in a key
+/// array, built when a model is loaded (4 bytes a slot, at most 3/4 full).
+#[derive(Default)]
+struct KeyIndex {
+    slots: Vec<u32>,
+    shift: u32,
+}
+
+const EMPTY: u32 = u32::MAX;
+
+impl KeyIndex {
+    fn build(keys: &[u64]) -> KeyIndex {
+        let want = (keys.len() * 4 / 3 + 1).next_power_of_two().max(2);
+        let mut ix = KeyIndex {
+            slots: vec![EMPTY; want],
+            shift: 64 - want.trailing_zeros(),
+        };
+        let mask = want - 1;
+        for (i, &k) in keys.iter().enumerate() {
+            let mut h = ix.slot(k);
+            while ix.slots[h] != EMPTY {
+                h = (h + 1) & mask;
+            }
+            ix.slots[h] = i as u32;
         }
-        *slot = k as u32;
+        ix
     }
-    start[n] = keys.len() as u32;
-    start
+
+    #[inline]
+    fn slot(&self, key: u64) -> usize {
+        (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift) as usize
+    }
+
+    #[inline]
+    fn find(&self, keys: &[u64], key: u64) -> Option<usize> {
+        if self.slots.is_empty() {
+            return None;
+        }
+        let mask = self.slots.len() - 1;
+        let mut h = self.slot(key);
+        loop {
+            let i = self.slots[h];
+            if i == EMPTY {
+                return None;
+            }
+            if keys.get(i as usize) == Some(&key) {
+                return Some(i as usize);
+            }
+            h = (h + 1) & mask;
+        }
+    }
 }
 
 /// A state of the model: the last two words (None = unknown or none).
@@ -101,8 +169,9 @@ impl NgramLm {
             tri_k: c.require("lm.tri.k", what)?,
             tri_p: c.require("lm.tri.p", what)?,
             order: 3,
-            bi_start: Vec::new(),
-            tri_start: Vec::new(),
+            bi_index: KeyIndex::default(),
+            tri_index: KeyIndex::default(),
+            instance: INSTANCES.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             bos: vocab.get(BOS).map(|v| v as u32),
             eos: vocab.get(EOS).map(|v| v as u32),
             vocab,
@@ -126,8 +195,8 @@ impl NgramLm {
         if !sorted(lm.bi_keys()) || !sorted(lm.tri_keys()) {
             return Err(corrupt("language model keys are not sorted".into()));
         }
-        lm.bi_start = first_word_index(lm.bi_keys(), ID_BITS, n);
-        lm.tri_start = first_word_index(lm.tri_keys(), 2 * ID_BITS, n);
+        lm.bi_index = KeyIndex::build(lm.bi_keys());
+        lm.tri_index = KeyIndex::build(lm.tri_keys());
         Ok(lm)
     }
 
@@ -178,18 +247,13 @@ impl NgramLm {
     #[inline]
     fn find_bi(&self, a: u32, b: u32) -> Option<usize> {
         let key = ((a as u64) << ID_BITS) | b as u64;
-        let (s, e) = run(&self.bi_start, a)?;
-        self.bi_keys()[s..e].binary_search(&key).ok().map(|i| s + i)
+        self.bi_index.find(self.bi_keys(), key)
     }
 
     #[inline]
     fn find_tri(&self, a: u32, b: u32, c: u32) -> Option<usize> {
         let key = ((a as u64) << (2 * ID_BITS)) | ((b as u64) << ID_BITS) | c as u64;
-        let (s, e) = run(&self.tri_start, a)?;
-        self.tri_keys()[s..e]
-            .binary_search(&key)
-            .ok()
-            .map(|i| s + i)
+        self.tri_index.find(self.tri_keys(), key)
     }
 
     /// log10 P(w) without context.
@@ -223,6 +287,35 @@ impl NgramLm {
         let Some(w) = w else {
             return UNKNOWN_LOGP;
         };
+        let key = memo_key(state.0, state.1, w);
+        let slot = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - MEMO_BITS)) as usize;
+        MEMO.with(|m| {
+            let mut m = m.borrow_mut();
+            if m.is_empty() {
+                m.resize(
+                    MEMO_SLOTS,
+                    MemoEntry {
+                        key: 0,
+                        instance: 0,
+                        logp: 0.0,
+                    },
+                );
+            }
+            let e = m[slot];
+            if e.key == key && e.instance == self.instance {
+                return e.logp;
+            }
+            let logp = self.logp_uncached(state, w);
+            m[slot] = MemoEntry {
+                key,
+                instance: self.instance,
+                logp,
+            };
+            logp
+        })
+    }
+
+    fn logp_uncached(&self, state: LmState, w: u32) -> f32 {
         let (a, b) = state;
         if let (Some(a), Some(b)) = (a, b) {
             if let Some(i) = self.find_tri(a, b, w) {
@@ -260,14 +353,6 @@ impl NgramLm {
         }
         total + self.logp(st, self.eos)
     }
-}
-
-/// The run of keys whose first word is `a`.
-#[inline]
-fn run(start: &[u32], a: u32) -> Option<(usize, usize)> {
-    let s = *start.get(a as usize)? as usize;
-    let e = *start.get(a as usize + 1)? as usize;
-    Some((s, e))
 }
 
 /// An n-gram model under construction: entries in ARPA form.
@@ -491,5 +576,46 @@ mod tests {
         assert_eq!(lm.logp((lm.id("<s>"), cold), war), q(-0.1));
         assert_eq!(lm.logp((None, None), None), UNKNOWN_LOGP);
         assert!(lm.sentence_logp(&["cold", "war"]) > lm.sentence_logp(&["chilly", "war"]));
+    }
+
+    #[test]
+    fn key_index_finds_exactly_the_stored_keys() {
+        // packed keys that differ only in high bits collide in a naive hash
+        let keys: Vec<u64> = (0..5000u64)
+            .map(|i| (i << 42) | ((i % 7) << 21) | (i % 3))
+            .collect();
+        let ix = KeyIndex::build(&keys);
+        for (i, &k) in keys.iter().enumerate() {
+            assert_eq!(ix.find(&keys, k), Some(i));
+            assert_eq!(ix.find(&keys, k + (1 << 20)), None);
+        }
+        assert_eq!(KeyIndex::build(&[]).find(&[], 3), None);
+    }
+
+    #[test]
+    fn the_memo_never_mixes_two_models() {
+        let a = tiny_model();
+        let mut b = LmBuilder::new();
+        for (w, p) in [
+            ("<s>", -99.0),
+            ("</s>", -1.0),
+            ("cold", -3.0),
+            ("war", -1.5),
+            ("chilly", -2.5),
+        ] {
+            b.add(&[w], p, 0.0).unwrap();
+        }
+        let lex = LexiconBuilder::new().build();
+        let b =
+            Model::from_bytes(&write_model(&b.build().unwrap(), &lex, &Params::default())).unwrap();
+        // the same ids in both vocabularies (sorted words), different answers
+        let (la, lb) = (a.lm(), b.lm());
+        assert_eq!(la.id("war"), lb.id("war"));
+        for _ in 0..3 {
+            let pa = la.logp((None, None), la.id("war"));
+            let pb = lb.logp((None, None), lb.id("war"));
+            assert!((pa - dq_logp(q_logp(-2.0))).abs() < 1e-6, "{pa}");
+            assert!((pb - dq_logp(q_logp(-1.5))).abs() < 1e-6, "{pb}");
+        }
     }
 }

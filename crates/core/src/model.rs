@@ -259,6 +259,14 @@ pub struct Params {
     pub doc_a: f64,
     /// see `doc_a`
     pub doc_b: f64,
+    /// the adaptive prior's switch: the second pass decodes with
+    /// `spin_rate_clean + s * (spin_rate_spun - spin_rate_clean)`, where
+    /// `s = sigmoid(prior_a * spun_rate_estimate + prior_b)`; sharper than
+    /// the reported document score, so that clean text is decoded at the
+    /// clean rate
+    pub prior_a: f64,
+    /// see `prior_a`
+    pub prior_b: f64,
     /// free-form description of where the model comes from
     pub provenance: String,
 }
@@ -277,6 +285,8 @@ impl Default for Params {
             flag_threshold: 0.5,
             doc_a: 60.0,
             doc_b: -3.0,
+            prior_a: 120.0,
+            prior_b: -7.2,
             provenance: String::new(),
         }
     }
@@ -313,7 +323,12 @@ impl Params {
                 self.flag_threshold
             ));
         }
-        for (name, v) in [("doc_a", self.doc_a), ("doc_b", self.doc_b)] {
+        for (name, v) in [
+            ("doc_a", self.doc_a),
+            ("doc_b", self.doc_b),
+            ("prior_a", self.prior_a),
+            ("prior_b", self.prior_b),
+        ] {
             if !v.is_finite() {
                 return Err(format!("{name} is {v}, not a finite number"));
             }
@@ -346,6 +361,15 @@ static BUILTIN_ZST: &[u8] = include_bytes!(concat!(
     "/../../model/default.unspin.zst"
 ));
 
+/// The built-in model's decoder parameters. `scripts/build-model.sh` writes
+/// the same file into the model's `params` section; compiling it in as well
+/// lets the decoder be re-tuned without re-committing the model's data.
+#[cfg(feature = "builtin-model")]
+static BUILTIN_PARAMS: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../model/params.json"
+));
+
 impl Model {
     /// The built-in default model.
     ///
@@ -357,8 +381,11 @@ impl Model {
                 std::sync::OnceLock::new();
             let r = CACHE.get_or_init(|| {
                 let raw = zstd::decode_all(BUILTIN_ZST).map_err(|e| e.to_string())?;
-                Model::from_backing(Backing::owned(&raw), "built-in model")
-                    .map_err(|e| e.to_string())
+                let model = Model::from_backing(Backing::owned(&raw), "built-in model")
+                    .map_err(|e| e.to_string())?;
+                let params: Params = serde_json::from_str(BUILTIN_PARAMS)
+                    .map_err(|e| format!("model/params.json: {e}"))?;
+                Ok(model.with_params(params))
             });
             r.clone().map_err(|reason| Error::CorruptModel {
                 what: "built-in model".into(),

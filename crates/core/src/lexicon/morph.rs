@@ -332,21 +332,20 @@ impl Irregular {
     /// itself as `Base` first. Callers keep the lemmas their lexicon knows.
     pub fn analyses(&self, phrase: &str) -> Vec<(String, Infl)> {
         let mut out = vec![(phrase.to_string(), Infl::Base)];
-        let (head, rest_first, rest_last) = match phrase.split_once(' ') {
-            None => (phrase, "", ""),
-            Some(_) => ("", "", ""),
-        };
-        let _ = (rest_first, rest_last);
-        if !head.is_empty() {
-            if let Some(ls) = self.to_lemma.get(head) {
+        let (Some((first, tail)), Some((init, last))) =
+            (phrase.split_once(' '), phrase.rsplit_once(' '))
+        else {
+            // one word (or none)
+            if phrase.is_empty() {
+                return out;
+            }
+            if let Some(ls) = self.to_lemma.get(phrase) {
                 out.extend(ls.iter().cloned());
             }
-            out.extend(regular_lemmas(head));
+            out.extend(regular_lemmas(phrase));
             return out;
-        }
+        };
         // a phrase: inflect its first word for verbs, its last for the rest
-        let (first, tail) = phrase.split_once(' ').unwrap();
-        let (init, last) = phrase.rsplit_once(' ').unwrap();
         let mut first_an: Vec<(String, Infl)> =
             self.to_lemma.get(first).cloned().unwrap_or_default();
         first_an.extend(regular_lemmas(first));
@@ -383,7 +382,7 @@ impl Irregular {
                 .map(|f| format!("{f} {tail}"))
                 .collect(),
             Some(_) => {
-                let (init, last) = lemma.rsplit_once(' ').unwrap();
+                let (init, last) = lemma.rsplit_once(' ').unwrap_or(("", lemma));
                 word_forms(last)
                     .into_iter()
                     .map(|f| format!("{init} {f}"))
