@@ -532,13 +532,7 @@ impl Unspinner {
                 if k == 1 {
                     singles[i] = Some((scored, keep));
                 } else {
-                    alts.extend(
-                        scored
-                            .into_iter()
-                            .zip(keep)
-                            .filter(|(_, k)| *k)
-                            .map(|((_, a), _)| a),
-                    );
+                    alts.extend(kept(scored, keep));
                 }
             }
         }
@@ -575,13 +569,7 @@ impl Unspinner {
             }
         }
         for (scored, keep) in singles.into_iter().flatten() {
-            alts.extend(
-                scored
-                    .into_iter()
-                    .zip(keep)
-                    .filter(|(_, k)| *k)
-                    .map(|((_, a), _)| a),
-            );
+            alts.extend(kept(scored, keep));
         }
         if alts.is_empty() {
             return None;
@@ -824,6 +812,15 @@ fn push(
             beam.push(i);
         }
     }
+}
+
+/// The alternatives marked to keep.
+fn kept(scored: Vec<([f32; 3], Alt)>, keep: Vec<bool>) -> impl Iterator<Item = Alt> {
+    scored
+        .into_iter()
+        .zip(keep)
+        .filter(|(_, k)| *k)
+        .map(|((_, a), _)| a)
 }
 
 /// True when every bigram touching words `i..i + k` is known to the model
