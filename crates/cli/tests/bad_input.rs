@@ -278,3 +278,59 @@ fn documents_over_the_size_limit_are_reported_and_skipped() {
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
+
+// `--set NAME=VALUE` overrides a decoder parameter of the model for one run.
+
+fn changes(o: &Output) -> usize {
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("one JSON record");
+    v["changes"].as_array().expect("changes").len()
+}
+
+const SPUN: &str = "They surpass the military-political alliances of the Chilly Conflict period. \
+    The minister said it was a impartial celebration and that this story is revealed from a \
+    syndicated feed by NDTV workers.";
+
+#[test]
+fn set_overrides_a_decoder_parameter_for_one_run() {
+    // with no margin at all, the built-in model restores something here
+    let eager = run(
+        &["restore", "--format", "jsonl", "--set", "change_margin=0"],
+        format!("{{\"id\":\"a\",\"text\":{SPUN:?}}}").as_bytes(),
+    );
+    assert_eq!(eager.status.code(), Some(0));
+    assert!(changes(&eager) > 0);
+    // a margin no change can clear leaves the text alone
+    let strict = run(
+        &[
+            "restore",
+            "--format",
+            "jsonl",
+            "--set",
+            "change_margin=1000",
+        ],
+        format!("{{\"id\":\"a\",\"text\":{SPUN:?}}}").as_bytes(),
+    );
+    assert_eq!(
+        strict.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&strict.stderr)
+    );
+    assert_eq!(changes(&strict), 0);
+}
+
+#[test]
+fn set_with_an_unknown_name_or_a_bad_value_is_an_error() {
+    let o = run(&["detect", "--set", "no_such_knob=1"], b"text");
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("no_such_knob") && err.contains("change_margin"),
+        "{err}"
+    );
+    let o = run(&["detect", "--set", "change_margin=lots"], b"text");
+    assert_eq!(o.status.code(), Some(2));
+    let o = run(&["detect", "--set", "change_margin"], b"text");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("NAME=VALUE"));
+}
