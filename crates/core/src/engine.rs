@@ -15,7 +15,10 @@
 //! Detection reads the same lattice: a word's posterior of having been
 //! substituted is the share of the probability mass, with its decoded
 //! neighbours fixed, that goes to the candidates rather than to keeping it.
-//! Words the language model does not know are never touched.
+//! A word the language model does not know is touched only when it reads
+//! as an ordinary lower-case word with candidates (spinners reach for rare
+//! thesaurus entries: "axerophthol" for "vitamin A"); names, acronyms and
+//! numbers are left alone.
 //!
 //! See DESIGN.md for the reasoning and the measured effect of each part.
 
@@ -35,9 +38,9 @@ const LN10: f32 = std::f32::consts::LN_10;
 /// Longest spun phrase considered, in words.
 const MAX_SPAN: usize = 3;
 /// Candidates kept per spun phrase (the likeliest under the channel).
-const MAX_CANDIDATES: usize = 40;
+const MAX_CANDIDATES: usize = 20;
 /// Hypotheses kept per word boundary.
-const BEAM: usize = 8;
+const BEAM: usize = 4;
 /// Alternatives kept per span after local scoring.
 const ALTS_PER_SPAN: usize = 10;
 /// Candidates of each of two neighbouring words tried as pairs.
@@ -338,17 +341,22 @@ impl Unspinner {
     /// clean text gets a low prior, a spun one a high prior).
     fn analyze(&self, t: &Text) -> Analysis {
         let p = self.params();
-        let lattices: Vec<Lattice> = t
-            .sentences()
-            .filter_map(|sent| self.lattice(t, sent))
-            .collect();
-        let first = self.decode_all(t, &lattices, p.spin_rate);
+        let lattices = |require_unseen: bool| -> Vec<Lattice> {
+            t.sentences()
+                .filter_map(|sent| self.lattice(t, sent, require_unseen))
+                .collect()
+        };
+        let mut lattices_now = lattices(p.require_unseen);
+        let first = self.decode_all(t, &lattices_now, p.spin_rate);
         if !p.adaptive {
             return first;
         }
         let spun = sigmoid(p.prior_a * first.spun_rate + p.prior_b);
         let rho = p.spin_rate_clean + spun * (p.spin_rate_spun - p.spin_rate_clean);
-        let mut second = self.decode_all(t, &lattices, rho);
+        if p.require_unseen && p.seen_when_spun && spun > 0.5 {
+            lattices_now = lattices(false);
+        }
+        let mut second = self.decode_all(t, &lattices_now, rho);
         second.doc_score = first.doc_score;
         second
     }
@@ -394,7 +402,17 @@ impl Unspinner {
             }
         }
         v.sort_by(|a, b| b.0.total_cmp(&a.0));
-        v.truncate(MAX_CANDIDATES);
+        // another spelling of the same word ("labour", "labor") is not a
+        // substitution
+        let variants = crate::spelling::variants(key);
+        let v: Vec<_> = v
+            .into_iter()
+            .filter(|(_, (text, _, _))| {
+                !variants.contains(text)
+                    && !crate::spelling::variants(text).iter().any(|x| x == key)
+            })
+            .take(MAX_CANDIDATES)
+            .collect();
         let v: Vec<Candidate> = v.into_iter().map(|x| x.1).collect();
         let v = Arc::new(v);
         self.cache.insert(key, Arc::clone(&v));
@@ -402,7 +420,12 @@ impl Unspinner {
     }
 
     /// The alternatives of one sentence; None when it has none.
-    fn lattice(&self, t: &Text, sent: std::ops::Range<usize>) -> Option<Lattice> {
+    fn lattice(
+        &self,
+        t: &Text,
+        sent: std::ops::Range<usize>,
+        require_unseen: bool,
+    ) -> Option<Lattice> {
         let lm: &NgramLm = &self.model.lm;
         let p = self.params();
         let words = &t.words()[sent.clone()];
@@ -410,24 +433,37 @@ impl Unspinner {
         if n == 0 {
             return None;
         }
-        let ids: Vec<Option<u32>> = words.iter().map(|w| lm.id(&w.norm)).collect();
+        let ids: Vec<Option<u32>> = words.iter().map(|w| lm.id_lenient(&w.norm)).collect();
         let fw = p.freq_weight as f32;
         let cw = p.channel_weight as f32;
 
         // 1. alternatives at every position
         let mut alts: Vec<Alt> = Vec::new();
         let mut active = vec![false; n];
-        // one-word spans wait for the collocation pass below: (scored
-        // candidates, which are kept)
-        type Scored = Vec<([f32; 3], Alt)>;
-        let mut singles: Vec<Option<(Scored, Vec<bool>)>> = (0..n).map(|_| None).collect();
+        // one-word spans wait for the collocation pass below
+        let mut singles: Vec<Option<SpanScores>> = (0..n).map(|_| None).collect();
+        // a word the language model does not know is a candidate only when
+        // it reads as an ordinary lower-case word: spinners reach for rare
+        // thesaurus entries ("axerophthol"), while names and acronyms are
+        // unknown for other reasons
+        let may_be_spun = |j: usize| {
+            let w = &words[j];
+            // a title after an honorific is a name ("Mr Glazer")
+            if w.case == Case::Title && j > 0 && is_honorific(&words[j - 1].norm) {
+                return false;
+            }
+            ids[j].is_some()
+                || (!is_number(&w.norm)
+                    && (w.case == Case::Lower || (w.sentence_start && w.case == Case::Title))
+                    && w.norm.chars().all(|c| c.is_alphabetic() || c == '-'))
+        };
         for i in 0..n {
-            if ids[i].is_none() || is_number(&words[i].norm) {
+            if is_number(&words[i].norm) || !may_be_spun(i) {
                 continue;
             }
             for k in 1..=MAX_SPAN.min(n - i) {
                 if k > 1 {
-                    if (i..i + k).any(|j| ids[j].is_none()) {
+                    if !(i..i + k).all(may_be_spun) {
                         break;
                     }
                     if !self.phrase_heads.contains(words[i].norm.as_str())
@@ -452,14 +488,19 @@ impl Unspinner {
                 // evidence first: a span whose every bigram (with its
                 // neighbours too) is known to the language model reads as
                 // genuine, and is left alone
-                if p.require_unseen && fits(lm, &ids, i, k) {
+                if require_unseen && fits(lm, &ids, i, k) {
                     continue;
                 }
                 let cands = self.candidates(&key);
                 if cands.is_empty() {
                     continue;
                 }
-                let spun_uni: f32 = (i..i + k).map(|j| lm.unigram(ids[j])).sum();
+                let spun_uni: f32 = (i..i + k)
+                    .map(|j| match ids[j] {
+                        Some(x) => lm.unigram(Some(x)),
+                        None => p.unknown_unigram as f32,
+                    })
+                    .sum();
                 // the local fit of keeping the span, with its original neighbours
                 let left: LmState = match i {
                     0 => lm.start_state(),
@@ -486,8 +527,8 @@ impl Unspinner {
                 };
                 let (keep_l, keep_r) = local(&mut ids[i..i + k].iter().copied());
                 // (gain with both neighbours, with the left only, with the right only)
-                let mut scored: Vec<([f32; 3], Alt)> = Vec::new();
-                for (text, cids, ln_channel) in cands.iter() {
+                let mut scored: Vec<([f32; 3], f32)> = Vec::with_capacity(cands.len());
+                for (_, cids, ln_channel) in cands.iter() {
                     let cand_uni: f32 = cids.iter().map(|&c| lm.unigram(Some(c))).sum();
                     // discount part of the candidate's frequency advantage
                     let freq = -fw * (cand_uni - spun_uni).max(0.0) * LN10;
@@ -496,16 +537,7 @@ impl Unspinner {
                     let bonus = cw * ln_channel + freq;
                     let (l, r) = local(&mut cids.iter().map(|&c| Some(c)));
                     let (gl, gr) = (l - keep_l + bonus, r - keep_r + bonus);
-                    scored.push((
-                        [gl + gr - bonus, gl, gr],
-                        Alt {
-                            start: i,
-                            end: i + k,
-                            text: text.clone(),
-                            ids: cids.clone(),
-                            bonus,
-                        },
-                    ));
+                    scored.push(([gl + gr - bonus, gl, gr], bonus));
                 }
                 // keep the few that fit best locally, plus the few that fit
                 // best on one side only: a neighbour that is spun too
@@ -529,10 +561,17 @@ impl Unspinner {
                 for a in active.iter_mut().skip(i).take(k) {
                     *a = true;
                 }
+                let span = SpanScores {
+                    start: i,
+                    end: i + k,
+                    cands,
+                    scored,
+                    keep,
+                };
                 if k == 1 {
-                    singles[i] = Some((scored, keep));
+                    singles[i] = Some(span);
                 } else {
-                    alts.extend(kept(scored, keep));
+                    alts.extend(span.kept());
                 }
             }
         }
@@ -548,12 +587,12 @@ impl Unspinner {
                 continue;
             }
             // the likeliest by prior and channel: the candidates' own order
-            let best = |s: &Scored| 0..s.len().min(PAIR_CANDIDATES);
+            let best = |s: &SpanScores| 0..s.cands.len().min(PAIR_CANDIDATES);
             let mut mark: Vec<(usize, usize)> = Vec::new();
-            for x in best(&a.0) {
-                let cx = *a.0[x].1.ids.last().expect("a candidate has words");
-                for y in best(&b.0) {
-                    let cy = b.0[y].1.ids[0];
+            for x in best(a) {
+                let cx = *a.cands[x].1.last().expect("a candidate has words");
+                for y in best(b) {
+                    let cy = b.cands[y].1[0];
                     if lm.has_bigram(cx, cy) && lm.bigram(Some(cx), cy) >= PAIR_MIN_LOG10 {
                         mark.push((x, y));
                     }
@@ -561,15 +600,15 @@ impl Unspinner {
             }
             for (x, y) in mark {
                 if let Some(a) = singles[i].as_mut() {
-                    a.1[x] = true;
+                    a.keep[x] = true;
                 }
                 if let Some(b) = singles[i + 1].as_mut() {
-                    b.1[y] = true;
+                    b.keep[y] = true;
                 }
             }
         }
-        for (scored, keep) in singles.into_iter().flatten() {
-            alts.extend(kept(scored, keep));
+        for span in singles.into_iter().flatten() {
+            alts.extend(span.kept());
         }
         if alts.is_empty() {
             return None;
@@ -814,13 +853,40 @@ fn push(
     }
 }
 
-/// The alternatives marked to keep.
-fn kept(scored: Vec<([f32; 3], Alt)>, keep: Vec<bool>) -> impl Iterator<Item = Alt> {
-    scored
-        .into_iter()
-        .zip(keep)
-        .filter(|(_, k)| *k)
-        .map(|((_, a), _)| a)
+/// A span's candidates scored in their local context, before the
+/// alternatives to decode are chosen.
+struct SpanScores {
+    start: usize,
+    end: usize,
+    /// best first by prior and channel
+    cands: Candidates,
+    /// per candidate: (gain with both neighbours, with the left only, with
+    /// the right only), and its channel and frequency bonus
+    scored: Vec<([f32; 3], f32)>,
+    /// per candidate: kept as an alternative
+    keep: Vec<bool>,
+}
+
+impl SpanScores {
+    /// The alternatives marked to keep.
+    fn kept(self) -> impl Iterator<Item = Alt> {
+        let SpanScores {
+            start,
+            end,
+            cands,
+            scored,
+            keep,
+        } = self;
+        (0..scored.len())
+            .filter(move |&x| keep[x])
+            .map(move |x| Alt {
+                start,
+                end,
+                text: cands[x].0.clone(),
+                ids: cands[x].1.clone(),
+                bonus: scored[x].1,
+            })
+    }
 }
 
 /// True when every bigram touching words `i..i + k` is known to the model
@@ -832,6 +898,61 @@ fn fits(lm: &NgramLm, ids: &[Option<u32>], i: usize, k: usize) -> bool {
         (Some(a), Some(b)) => lm.has_bigram(a, b),
         _ => false,
     })
+}
+
+/// Titles before a surname.
+fn is_honorific(w: &str) -> bool {
+    matches!(
+        w,
+        "mr" | "mrs"
+            | "ms"
+            | "miss"
+            | "dr"
+            | "sir"
+            | "dame"
+            | "lord"
+            | "lady"
+            | "prof"
+            | "professor"
+            | "president"
+            | "senator"
+            | "judge"
+            | "justice"
+            | "rev"
+            | "father"
+            | "sister"
+            | "brother"
+            | "uncle"
+            | "aunt"
+            | "saint"
+            | "st"
+            | "gen"
+            | "general"
+            | "captain"
+            | "capt"
+            | "col"
+            | "sgt"
+            | "gov"
+            | "governor"
+            | "chancellor"
+            | "minister"
+            | "secretary"
+            | "king"
+            | "queen"
+            | "prince"
+            | "princess"
+            | "pope"
+            | "bishop"
+            | "archbishop"
+            | "mayor"
+            | "chairman"
+            | "chief"
+            | "inspector"
+            | "detective"
+            | "officer"
+            | "coach"
+            | "manager"
+    )
 }
 
 fn sigmoid(x: f64) -> f64 {

@@ -34,6 +34,7 @@ pub mod lm;
 pub mod mine;
 pub mod model;
 pub mod record;
+pub mod spelling;
 pub mod spin;
 pub mod text;
 pub mod train;

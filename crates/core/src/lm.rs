@@ -50,6 +50,7 @@ impl AsRef<[u8]> for Section {
 /// A loaded n-gram model.
 pub struct NgramLm {
     vocab: fst::Map<Section>,
+    word_ids: crate::model::KeyIds,
     uni_p: Section,
     uni_b: Section,
     bi_k: Section,
@@ -62,8 +63,8 @@ pub struct NgramLm {
     eos: Option<u32>,
     /// hash indexes over the sorted keys: a lookup touches one or two
     /// slots instead of a binary search's dozen cache lines
-    bi_index: KeyIndex,
-    tri_index: KeyIndex,
+    bi_table: NgramTable,
+    tri_table: NgramTable,
     /// tells this model's entries apart in the per-thread memo of [`NgramLm::logp`]
     instance: u32,
 }
@@ -96,32 +97,54 @@ fn memo_key(a: Option<u32>, b: Option<u32>, w: u32) -> u64 {
     (f(a) << (2 * ID_BITS)) | (f(b) << ID_BITS) | w as u64
 }
 
-/// An open-addressing hash index from a key to its position in a key
-/// array, built when a model is loaded (4 bytes a slot, at most 3/4 full).
+/// An open-addressing hash table from an n-gram key to its quantised
+/// log-probability and backoff weight, built when a model is loaded (16
+/// bytes a slot, at most 3/4 full). The values sit beside the key, so a
+/// lookup costs one cache line where an index into the sorted arrays costs
+/// three (slot, key, value): the decoder's time is dominated by these
+/// lookups' memory latency.
 #[derive(Default)]
-struct KeyIndex {
-    slots: Vec<u32>,
+struct NgramTable {
+    slots: Vec<Slot>,
     shift: u32,
 }
 
-const EMPTY: u32 = u32::MAX;
+#[derive(Clone, Copy)]
+#[repr(C, align(16))]
+struct Slot {
+    key: u64,
+    logp: u16,
+    bow: i16,
+}
 
-impl KeyIndex {
-    fn build(keys: &[u64]) -> KeyIndex {
+/// No n-gram key has its top bit set (three 21-bit ids fill 63 bits).
+const EMPTY: u64 = u64::MAX;
+
+impl NgramTable {
+    fn build(keys: &[u64], logp: &[u16], bow: Option<&[i16]>) -> NgramTable {
         let want = (keys.len() * 4 / 3 + 1).next_power_of_two().max(2);
-        let mut ix = KeyIndex {
-            slots: vec![EMPTY; want],
+        let empty = Slot {
+            key: EMPTY,
+            logp: 0,
+            bow: 0,
+        };
+        let mut t = NgramTable {
+            slots: vec![empty; want],
             shift: 64 - want.trailing_zeros(),
         };
         let mask = want - 1;
-        for (i, &k) in keys.iter().enumerate() {
-            let mut h = ix.slot(k);
-            while ix.slots[h] != EMPTY {
+        for (i, &key) in keys.iter().enumerate() {
+            let mut h = t.slot(key);
+            while t.slots[h].key != EMPTY {
                 h = (h + 1) & mask;
             }
-            ix.slots[h] = i as u32;
+            t.slots[h] = Slot {
+                key,
+                logp: logp[i],
+                bow: bow.map_or(0, |b| b[i]),
+            };
         }
-        ix
+        t
     }
 
     #[inline]
@@ -130,19 +153,19 @@ impl KeyIndex {
     }
 
     #[inline]
-    fn find(&self, keys: &[u64], key: u64) -> Option<usize> {
+    fn find(&self, key: u64) -> Option<&Slot> {
         if self.slots.is_empty() {
             return None;
         }
         let mask = self.slots.len() - 1;
         let mut h = self.slot(key);
         loop {
-            let i = self.slots[h];
-            if i == EMPTY {
-                return None;
+            let s = &self.slots[h];
+            if s.key == key {
+                return Some(s);
             }
-            if keys.get(i as usize) == Some(&key) {
-                return Some(i as usize);
+            if s.key == EMPTY {
+                return None;
             }
             h = (h + 1) & mask;
         }
@@ -169,9 +192,10 @@ impl NgramLm {
             tri_k: c.require("lm.tri.k", what)?,
             tri_p: c.require("lm.tri.p", what)?,
             order: 3,
-            bi_index: KeyIndex::default(),
-            tri_index: KeyIndex::default(),
+            bi_table: NgramTable::default(),
+            tri_table: NgramTable::default(),
             instance: INSTANCES.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            word_ids: crate::model::KeyIds::of(&vocab),
             bos: vocab.get(BOS).map(|v| v as u32),
             eos: vocab.get(EOS).map(|v| v as u32),
             vocab,
@@ -195,8 +219,15 @@ impl NgramLm {
         if !sorted(lm.bi_keys()) || !sorted(lm.tri_keys()) {
             return Err(corrupt("language model keys are not sorted".into()));
         }
-        lm.bi_index = KeyIndex::build(lm.bi_keys());
-        lm.tri_index = KeyIndex::build(lm.tri_keys());
+        let table = |k: &Section, p: &Section, b: Option<&Section>| {
+            NgramTable::build(
+                k.as_slice::<u64>().unwrap_or(&[]),
+                p.as_slice::<u16>().unwrap_or(&[]),
+                b.and_then(|b| b.as_slice::<i16>()),
+            )
+        };
+        lm.bi_table = table(&lm.bi_k, &lm.bi_p, Some(&lm.bi_b));
+        lm.tri_table = table(&lm.tri_k, &lm.tri_p, None);
         Ok(lm)
     }
 
@@ -218,7 +249,17 @@ impl NgramLm {
     /// The id of a (lower-case) word.
     #[inline]
     pub fn id(&self, word: &str) -> Option<u32> {
-        self.vocab.get(word).map(|v| v as u32)
+        self.word_ids.get(word)
+    }
+
+    /// The id of a (lower-case) word, or of its American spelling or
+    /// unhyphenated form when only that is known (see [`crate::spelling`]).
+    pub fn id_lenient(&self, word: &str) -> Option<u32> {
+        self.id(word).or_else(|| {
+            crate::spelling::variants(word)
+                .iter()
+                .find_map(|v| self.id(v))
+        })
     }
 
     /// The state at a sentence start.
@@ -245,15 +286,14 @@ impl NgramLm {
     }
 
     #[inline]
-    fn find_bi(&self, a: u32, b: u32) -> Option<usize> {
-        let key = ((a as u64) << ID_BITS) | b as u64;
-        self.bi_index.find(self.bi_keys(), key)
+    fn find_bi(&self, a: u32, b: u32) -> Option<&Slot> {
+        self.bi_table.find(((a as u64) << ID_BITS) | b as u64)
     }
 
     #[inline]
-    fn find_tri(&self, a: u32, b: u32, c: u32) -> Option<usize> {
-        let key = ((a as u64) << (2 * ID_BITS)) | ((b as u64) << ID_BITS) | c as u64;
-        self.tri_index.find(self.tri_keys(), key)
+    fn find_tri(&self, a: u32, b: u32, c: u32) -> Option<&Slot> {
+        self.tri_table
+            .find(((a as u64) << (2 * ID_BITS)) | ((b as u64) << ID_BITS) | c as u64)
     }
 
     /// log10 P(w) without context.
@@ -272,8 +312,8 @@ impl NgramLm {
     #[inline]
     pub fn bigram(&self, b: Option<u32>, w: u32) -> f32 {
         if let Some(b) = b {
-            if let Some(i) = self.find_bi(b, w) {
-                return dq_logp(self.bi_p.as_slice::<u16>().unwrap_or(&[])[i]);
+            if let Some(e) = self.find_bi(b, w) {
+                return dq_logp(e.logp);
             }
             let bow = self.uni_b().get(b as usize).map_or(0.0, |&q| dq_bow(q));
             return bow + self.unigram(Some(w));
@@ -318,12 +358,10 @@ impl NgramLm {
     fn logp_uncached(&self, state: LmState, w: u32) -> f32 {
         let (a, b) = state;
         if let (Some(a), Some(b)) = (a, b) {
-            if let Some(i) = self.find_tri(a, b, w) {
-                return dq_logp(self.tri_p.as_slice::<u16>().unwrap_or(&[])[i]);
+            if let Some(e) = self.find_tri(a, b, w) {
+                return dq_logp(e.logp);
             }
-            let bow = self.find_bi(a, b).map_or(0.0, |j| {
-                dq_bow(self.bi_b.as_slice::<i16>().unwrap_or(&[])[j])
-            });
+            let bow = self.find_bi(a, b).map_or(0.0, |e| dq_bow(e.bow));
             return bow + self.bigram(Some(b), w);
         }
         self.bigram(b, w)
@@ -579,17 +617,20 @@ mod tests {
     }
 
     #[test]
-    fn key_index_finds_exactly_the_stored_keys() {
+    fn ngram_table_finds_exactly_the_stored_keys() {
         // packed keys that differ only in high bits collide in a naive hash
         let keys: Vec<u64> = (0..5000u64)
             .map(|i| (i << 42) | ((i % 7) << 21) | (i % 3))
             .collect();
-        let ix = KeyIndex::build(&keys);
+        let logp: Vec<u16> = (0..5000u16).collect();
+        let bow: Vec<i16> = (0..5000i16).map(|i| -i).collect();
+        let t = NgramTable::build(&keys, &logp, Some(&bow));
         for (i, &k) in keys.iter().enumerate() {
-            assert_eq!(ix.find(&keys, k), Some(i));
-            assert_eq!(ix.find(&keys, k + (1 << 20)), None);
+            let e = t.find(k).expect("a stored key is found");
+            assert_eq!((e.key, e.logp, e.bow), (k, i as u16, -(i as i16)));
+            assert!(t.find(k + (1 << 20)).is_none());
         }
-        assert_eq!(KeyIndex::build(&[]).find(&[], 3), None);
+        assert!(NgramTable::build(&[], &[], None).find(3).is_none());
     }
 
     #[test]

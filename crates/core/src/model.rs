@@ -253,6 +253,14 @@ pub struct Params {
     pub change_margin: f64,
     /// consider only spans that form some bigram unknown to the model
     pub require_unseen: bool,
+    /// ...except in a document the first pass scores as spun: there, a span
+    /// whose bigrams are all known is considered too (a spinner's
+    /// substitution often forms a common bigram: "local workers")
+    pub seen_when_spun: bool,
+    /// log10 unigram probability assumed, in the frequency discount, for
+    /// a lower-case word the language model does not know (spinners reach
+    /// for rare thesaurus entries; such a word is a candidate for undoing)
+    pub unknown_unigram: f64,
     /// posterior above which detect flags a word
     pub flag_threshold: f64,
     /// document calibration: score = sigmoid(a * spun_rate_estimate + b)
@@ -282,6 +290,8 @@ impl Default for Params {
             channel_weight: 0.5,
             change_margin: 1.0,
             require_unseen: true,
+            seen_when_spun: true,
+            unknown_unigram: -5.0,
             flag_threshold: 0.5,
             doc_a: 60.0,
             doc_b: -3.0,
@@ -328,6 +338,7 @@ impl Params {
             ("doc_b", self.doc_b),
             ("prior_a", self.prior_a),
             ("prior_b", self.prior_b),
+            ("unknown_unigram", self.unknown_unigram),
         ] {
             if !v.is_finite() {
                 return Err(format!("{name} is {v}, not a finite number"));
@@ -499,6 +510,34 @@ impl Model {
     /// The lexicon.
     pub fn lexicon(&self) -> &Lexicon {
         &self.lexicon
+    }
+}
+
+/// The keys of an fst map and their ids in a hash map, built at load: a
+/// lookup hashes the key once and touches a cache line or two, where the
+/// fst visits a node per byte. The decoder looks words up millions of times.
+#[derive(Default)]
+pub(crate) struct KeyIds(rustc_hash::FxHashMap<Box<str>, u32>);
+
+impl KeyIds {
+    pub(crate) fn of<D: AsRef<[u8]>>(map: &fst::Map<D>) -> KeyIds {
+        use fst::Streamer;
+        let mut ids = rustc_hash::FxHashMap::default();
+        // the stored length of a damaged fst can be anything; each key
+        // takes at least a byte
+        ids.reserve(map.len().min(map.as_fst().as_bytes().len()));
+        let mut stream = map.stream();
+        while let Some((key, id)) = stream.next() {
+            if let Ok(key) = std::str::from_utf8(key) {
+                ids.insert(key.into(), id as u32);
+            }
+        }
+        KeyIds(ids)
+    }
+
+    #[inline]
+    pub(crate) fn get(&self, key: &str) -> Option<u32> {
+        self.0.get(key).copied()
     }
 }
 

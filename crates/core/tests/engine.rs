@@ -91,3 +91,33 @@ fn empty_and_odd_inputs_do_not_panic() {
         assert_eq!(r.changes.is_empty(), r.text == text);
     }
 }
+
+#[test]
+fn rare_thesaurus_words_the_language_model_does_not_know_are_restored() {
+    // spinners reach for rare entries ("neoplasm" for "growth"): unknown
+    // to the language model, yet ordinary lower-case words with candidates
+    let u = unspinner();
+    for (spun, original) in [
+        (
+            "Figures showed annual neoplasm of just 0.2%, suggesting a much more hesitant recovery than thought.",
+            "growth",
+        ),
+        (
+            "The company refused to comment on circumstantials of the deal.",
+            "specifics",
+        ),
+    ] {
+        let r = u.restore(spun);
+        assert!(r.text.contains(original), "{spun} -> {}", r.text);
+        assert!(u.detect(spun).spans.iter().any(|s| s.suggestion.as_deref() == Some(original)));
+    }
+}
+
+#[test]
+fn names_acronyms_and_british_spellings_are_not_spun_words() {
+    let u = unspinner();
+    let text = "Mr Glazer said the Labour party's globalisation policy was criticised by the IMF and the UK centre.";
+    let r = u.restore(text);
+    assert_eq!(r.text, text, "{:?}", r.changes);
+    assert!(u.detect(text).spans.is_empty());
+}

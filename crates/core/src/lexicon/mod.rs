@@ -31,6 +31,7 @@ pub struct Candidate {
 /// A loaded lexicon.
 pub struct Lexicon {
     phrases: fst::Map<Section>,
+    phrase_ids: crate::model::KeyIds,
     str_off: Section,
     strs: Section,
     pos: Section,
@@ -66,6 +67,7 @@ impl Lexicon {
             rev_off: c.require("lex.rev.off", what)?,
             rev_id: c.require("lex.rev.id", what)?,
             rev_w: c.require("lex.rev.w", what)?,
+            phrase_ids: crate::model::KeyIds::of(&phrases),
             phrases,
             irregular,
         };
@@ -120,7 +122,7 @@ impl Lexicon {
     /// The id of a lower-case phrase.
     #[inline]
     pub fn id(&self, phrase: &str) -> Option<u32> {
-        self.phrases.get(phrase).map(|v| v as u32)
+        self.phrase_ids.get(phrase)
     }
 
     /// The phrase with id `id`.
