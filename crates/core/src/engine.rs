@@ -566,6 +566,7 @@ impl Unspinner {
                     end: i + k,
                     cands,
                     scored,
+                    collocation: vec![false; keep.len()],
                     keep,
                 };
                 if k == 1 {
@@ -601,13 +602,27 @@ impl Unspinner {
             for (x, y) in mark {
                 if let Some(a) = singles[i].as_mut() {
                     a.keep[x] = true;
+                    a.collocation[x] = true;
                 }
                 if let Some(b) = singles[i + 1].as_mut() {
                     b.keep[y] = true;
+                    b.collocation[y] = true;
                 }
             }
         }
-        for span in singles.into_iter().flatten() {
+        let floor = p.collocation_channel_floor as f32;
+        for mut span in singles.into_iter().flatten() {
+            // a word that forms a strong collocation with its neighbour's
+            // candidate pays a capped channel cost: the channel spreads an
+            // original's probability over all its synonyms, so a common
+            // original with a long list ("party", "cold") gets a tiny share
+            // although spinners use it often ("impartial celebration")
+            for x in 0..span.cands.len() {
+                let ln_channel = span.cands[x].2;
+                if span.collocation[x] && ln_channel < floor {
+                    span.scored[x].1 += cw * (floor - ln_channel);
+                }
+            }
             alts.extend(span.kept());
         }
         if alts.is_empty() {
@@ -865,6 +880,8 @@ struct SpanScores {
     scored: Vec<([f32; 3], f32)>,
     /// per candidate: kept as an alternative
     keep: Vec<bool>,
+    /// per candidate: forms a strong bigram with a candidate of a neighbour
+    collocation: Vec<bool>,
 }
 
 impl SpanScores {
@@ -876,6 +893,7 @@ impl SpanScores {
             cands,
             scored,
             keep,
+            ..
         } = self;
         (0..scored.len())
             .filter(move |&x| keep[x])

@@ -251,6 +251,10 @@ pub struct Params {
     pub channel_weight: f64,
     /// minimum gain in natural log units before a change is made
     pub change_margin: f64,
+    /// cap, in ln units, on the channel cost of a candidate that forms a
+    /// strong bigram with a neighbouring word's candidate ("neutral party"
+    /// for "impartial celebration")
+    pub collocation_channel_floor: f64,
     /// consider only spans that form some bigram unknown to the model
     pub require_unseen: bool,
     /// ...except in a document the first pass scores as spun: there, a span
@@ -289,6 +293,7 @@ impl Default for Params {
             freq_weight: 0.5,
             channel_weight: 0.5,
             change_margin: 1.0,
+            collocation_channel_floor: -5.0,
             require_unseen: true,
             seen_when_spun: true,
             unknown_unigram: -5.0,
@@ -339,6 +344,7 @@ impl Params {
             ("prior_a", self.prior_a),
             ("prior_b", self.prior_b),
             ("unknown_unigram", self.unknown_unigram),
+            ("collocation_channel_floor", self.collocation_channel_floor),
         ] {
             if !v.is_finite() {
                 return Err(format!("{name} is {v}, not a finite number"));

@@ -121,3 +121,18 @@ fn names_acronyms_and_british_spellings_are_not_spun_words() {
     assert_eq!(r.text, text, "{:?}", r.changes);
     assert!(u.detect(text).spans.is_empty());
 }
+
+#[test]
+fn a_collocation_broken_word_by_word_is_restored_jointly() {
+    // "Cold War" spun word by word: neither "cold" nor "war" fits its spun
+    // neighbour, and "cold" has so many synonyms that the channel alone
+    // would never pick it
+    let u = unspinner();
+    let text = "They surpass the military-political alliances of the Chilly Conflict period.";
+    let r = u.restore(text);
+    assert!(r.text.contains("Cold War"), "{:?}", r.changes);
+    let mut p = u.params().clone();
+    p.collocation_channel_floor = -100.0;
+    let without = Unspinner::builder(u.model().clone()).params(p).build();
+    assert!(!without.restore(text).text.contains("Cold War"));
+}
