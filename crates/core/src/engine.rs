@@ -17,8 +17,9 @@
 //! neighbours fixed, that goes to the candidates rather than to keeping it.
 //! A word the language model does not know is touched only when it reads
 //! as an ordinary lower-case word with candidates (spinners reach for rare
-//! thesaurus entries: "axerophthol" for "vitamin A"); names, acronyms and
-//! numbers are left alone.
+//! thesaurus entries: "axerophthol" for "vitamin A"); names, acronyms,
+//! numbers and unknown words the document repeats (its own terms) are left
+//! alone.
 //!
 //! See DESIGN.md for the reasoning and the measured effect of each part.
 
@@ -341,9 +342,10 @@ impl Unspinner {
     /// clean text gets a low prior, a spun one a high prior).
     fn analyze(&self, t: &Text) -> Analysis {
         let p = self.params();
+        let terms = self.repeated_unknown_words(t);
         let lattices = |require_unseen: bool| -> Vec<Lattice> {
             t.sentences()
-                .filter_map(|sent| self.lattice(t, sent, require_unseen))
+                .filter_map(|sent| self.lattice(t, sent, require_unseen, &terms))
                 .collect()
         };
         let mut lattices_now = lattices(p.require_unseen);
@@ -425,6 +427,7 @@ impl Unspinner {
         t: &Text,
         sent: std::ops::Range<usize>,
         require_unseen: bool,
+        terms: &HashSet<String>,
     ) -> Option<Lattice> {
         let lm: &NgramLm = &self.model.lm;
         let p = self.params();
@@ -454,6 +457,7 @@ impl Unspinner {
             }
             ids[j].is_some()
                 || (!is_number(&w.norm)
+                    && !terms.contains(stem(&w.norm))
                     && (w.case == Case::Lower || (w.sentence_start && w.case == Case::Title))
                     && w.norm.chars().all(|c| c.is_alphabetic() || c == '-'))
         };
@@ -839,6 +843,23 @@ impl Unspinner {
         }
     }
 
+    /// Words the language model does not know that occur more than once
+    /// in the document (by [`stem`]): the text's own terms ("classifier",
+    /// "classifiers" in an abstract), where a spinner's rare synonyms vary.
+    fn repeated_unknown_words(&self, t: &Text) -> HashSet<String> {
+        let lm = &self.model.lm;
+        let mut seen: HashMap<&str, u32> = HashMap::default();
+        for w in t.words() {
+            if lm.id_lenient(&w.norm).is_none() {
+                *seen.entry(stem(&w.norm)).or_default() += 1;
+            }
+        }
+        seen.into_iter()
+            .filter(|&(_, n)| n > 1)
+            .map(|(w, _)| w.to_string())
+            .collect()
+    }
+
     fn head_by_lemma(&self, w: &str) -> bool {
         self.model
             .lexicon
@@ -916,6 +937,16 @@ fn fits(lm: &NgramLm, ids: &[Option<u32>], i: usize, k: usize) -> bool {
         (Some(a), Some(b)) => lm.has_bigram(a, b),
         _ => false,
     })
+}
+
+/// A word without a plural or third-person "s", to count a term's forms
+/// together.
+fn stem(w: &str) -> &str {
+    if w.len() > 3 && !w.ends_with("ss") {
+        w.strip_suffix('s').unwrap_or(w)
+    } else {
+        w
+    }
 }
 
 /// Titles before a surname.

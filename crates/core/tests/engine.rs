@@ -136,3 +136,21 @@ fn a_collocation_broken_word_by_word_is_restored_jointly() {
     let without = Unspinner::builder(u.model().clone()).params(p).build();
     assert!(!without.restore(text).text.contains("Cold War"));
 }
+
+#[test]
+fn an_unknown_word_the_document_repeats_is_its_own_term() {
+    // "neoplasm" once reads as a spinner's rare synonym; a text that keeps
+    // using the word is about it
+    let u = unspinner();
+    let once = "Figures showed annual neoplasm of just 0.2%, suggesting a much more hesitant recovery than thought.";
+    assert!(!u.restore(once).changes.is_empty());
+    let twice = format!("{once} The neoplasms were examined.");
+    let r = u.restore(&twice);
+    assert!(
+        r.changes
+            .iter()
+            .all(|c| !c.from.to_lowercase().starts_with("neoplasm")),
+        "{:?}",
+        r.changes
+    );
+}
