@@ -317,7 +317,12 @@ impl Unspinner {
             })
             .unwrap_or_default();
         let mut changes = list_changes.clone();
-        for (ws, we, cand, _p, conf) in a.changes {
+        for (ws, we, cand, posterior, conf) in a.changes {
+            // the decoded path may change a word whose posterior of being
+            // spun is middling; restore only what detect is sure of
+            if posterior < self.params().restore_threshold {
+                continue;
+            }
             let (start, end) = (t.words()[ws].chars.start, t.words()[we - 1].chars.end);
             if list_changes.iter().any(|c| c.start < end && start < c.end) {
                 continue;

@@ -267,6 +267,9 @@ pub struct Params {
     pub unknown_unigram: f64,
     /// posterior above which detect flags a word
     pub flag_threshold: f64,
+    /// posterior below which restore leaves a decoded change out (0 = apply
+    /// every change of the decoded path)
+    pub restore_threshold: f64,
     /// document calibration: score = sigmoid(a * spun_rate_estimate + b)
     pub doc_a: f64,
     /// see `doc_a`
@@ -298,6 +301,7 @@ impl Default for Params {
             seen_when_spun: true,
             unknown_unigram: -5.0,
             flag_threshold: 0.5,
+            restore_threshold: 0.0,
             doc_a: 60.0,
             doc_b: -3.0,
             prior_a: 120.0,
@@ -332,11 +336,13 @@ impl Params {
         weight("freq_weight", self.freq_weight)?;
         weight("channel_weight", self.channel_weight)?;
         weight("change_margin", self.change_margin)?;
-        if !(0.0..=1.0).contains(&self.flag_threshold) {
-            return Err(format!(
-                "flag_threshold is {}, not between 0 and 1",
-                self.flag_threshold
-            ));
+        for (name, v) in [
+            ("flag_threshold", self.flag_threshold),
+            ("restore_threshold", self.restore_threshold),
+        ] {
+            if !(0.0..=1.0).contains(&v) {
+                return Err(format!("{name} is {v}, not between 0 and 1"));
+            }
         }
         for (name, v) in [
             ("doc_a", self.doc_a),

@@ -154,3 +154,18 @@ fn an_unknown_word_the_document_repeats_is_its_own_term() {
         r.changes
     );
 }
+
+#[test]
+fn restore_applies_only_changes_above_its_threshold() {
+    let u = unspinner();
+    let text = "Officials said the number of lively instances fell sharply final week.";
+    let r = u.restore(text);
+    assert!(r.text.contains("active cases"), "{:?}", r.changes);
+    assert!(r.changes.iter().all(|c| c.score > 0.0));
+    let mut p = u.params().clone();
+    p.restore_threshold = 1.0;
+    let strict = Unspinner::builder(u.model().clone()).params(p).build();
+    assert_eq!(strict.restore(text).text, text);
+    // detect does not depend on it
+    assert_eq!(strict.detect(text), u.detect(text));
+}
