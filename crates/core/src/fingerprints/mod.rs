@@ -616,10 +616,19 @@ impl Compiler {
             .collect();
         let mut genuine: std::collections::HashSet<&str> =
             expected.iter().flatten().map(String::as_str).collect();
+        // the parts of expected wordings that could equal a tortured
+        // phrase: only as long as some phrase is (all parts of a long
+        // wording would be cubic in its length)
+        let lengths: std::collections::BTreeSet<usize> = self
+            .entries
+            .iter()
+            .map(|e| normalize::normalize_phrase(&e.phrase).split(' ').count())
+            .filter(|&n| n >= 2)
+            .collect();
         let mut parts: std::collections::HashSet<String> = std::collections::HashSet::new();
         for f in expected.iter().flatten() {
             let words: Vec<&str> = f.split(' ').collect();
-            for n in 2..words.len() {
+            for &n in lengths.range(..words.len()) {
                 parts.extend(words.windows(n).map(|w| w.join(" ")));
             }
         }

@@ -264,6 +264,25 @@ fn self_contained_rows_are_inert() {
 }
 
 #[test]
+fn a_long_expected_wording_loads_in_time() {
+    // found by fuzzing (fuzz/regressions/fingerprints/long-expected-wording):
+    // every part of every expected wording was materialised, cubic in its
+    // length; 4,000 separator characters took minutes
+    let long = format!(
+        "tortured phrase\tcon{} x\nlong one here\tlong one here{} y\n",
+        "\u{1c}".repeat(4000),
+        " z".repeat(3000)
+    );
+    let started = std::time::Instant::now();
+    let fp = tsv(&long);
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+    // the second row's phrase is part of its own wording: inert
+    assert_eq!(fp.inert(), [1]);
+    let data = include_bytes!("../../../../fuzz/regressions/fingerprints/long-expected-wording");
+    assert!(Fingerprints::from_reader(&data[1..], ListFormat::Tsv, "fuzz").is_ok());
+}
+
+#[test]
 fn clean_text_disables_reversed_rows() {
     let mut fp = tsv("image features\tpicture features\nirregular woodland\trandom forest");
     let off = fp.disable_found_in(["We extract image features.", "Nothing here."]);
