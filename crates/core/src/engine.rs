@@ -954,59 +954,16 @@ fn stem(w: &str) -> &str {
     }
 }
 
-/// Titles before a surname.
+/// Titles before a surname, separated by spaces.
+const HONORIFICS: &str =
+    "mr mrs ms miss dr sir dame lord lady prof professor president senator judge \
+    justice rev father sister brother uncle aunt saint st gen general captain capt \
+    col sgt gov governor chancellor minister secretary king queen prince princess \
+    pope bishop archbishop mayor chairman chief inspector detective officer coach \
+    manager";
+
 fn is_honorific(w: &str) -> bool {
-    matches!(
-        w,
-        "mr" | "mrs"
-            | "ms"
-            | "miss"
-            | "dr"
-            | "sir"
-            | "dame"
-            | "lord"
-            | "lady"
-            | "prof"
-            | "professor"
-            | "president"
-            | "senator"
-            | "judge"
-            | "justice"
-            | "rev"
-            | "father"
-            | "sister"
-            | "brother"
-            | "uncle"
-            | "aunt"
-            | "saint"
-            | "st"
-            | "gen"
-            | "general"
-            | "captain"
-            | "capt"
-            | "col"
-            | "sgt"
-            | "gov"
-            | "governor"
-            | "chancellor"
-            | "minister"
-            | "secretary"
-            | "king"
-            | "queen"
-            | "prince"
-            | "princess"
-            | "pope"
-            | "bishop"
-            | "archbishop"
-            | "mayor"
-            | "chairman"
-            | "chief"
-            | "inspector"
-            | "detective"
-            | "officer"
-            | "coach"
-            | "manager"
-    )
+    HONORIFICS.split_ascii_whitespace().any(|h| h == w)
 }
 
 fn sigmoid(x: f64) -> f64 {
