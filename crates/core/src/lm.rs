@@ -61,8 +61,8 @@ pub struct NgramLm {
     order: usize,
     bos: Option<u32>,
     eos: Option<u32>,
-    /// hash indexes over the sorted keys: a lookup touches one or two
-    /// slots instead of a binary search's dozen cache lines
+    /// the bigrams and trigrams again, hashed with their values: a lookup
+    /// touches one cache line instead of a binary search's dozen
     bi_table: NgramTable,
     tri_table: NgramTable,
     /// tells this model's entries apart in the per-thread memo of [`NgramLm::logp`]
