@@ -248,6 +248,23 @@ impl Index {
             ));
         }
         let inner = tantivy::Index::open_in_dir(dir).map_err(|e| corrupt(e.to_string()))?;
+        // every segment file carries a checksum: check them all before any
+        // is read, since tantivy trusts the lengths it finds inside (a
+        // flipped bit in a store's skip index asked for a 30 TB buffer,
+        // an abort no guard can catch)
+        let segments = inner
+            .searchable_segment_metas()
+            .map_err(|e| corrupt(e.to_string()))?;
+        for file in segments.iter().flat_map(|m| m.list_files()) {
+            if !dir.join(&file).exists() {
+                continue;
+            }
+            match inner.directory().validate_checksum(&file) {
+                Ok(true) => {}
+                Ok(false) => return Err(corrupt(format!("{} fails its checksum", file.display()))),
+                Err(e) => return Err(corrupt(format!("{}: {e}", file.display()))),
+            }
+        }
         let (want, _) = schema();
         let have = inner.schema();
         let fields = match (
