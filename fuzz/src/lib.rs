@@ -101,23 +101,7 @@ pub fn check_detection(text: &str, d: &Detection) {
 /// Every change of a restoration slices `text` exactly, changes are sorted
 /// and disjoint, and applying them to `text` gives the restored text.
 pub fn check_restoration(text: &str, r: &Restoration) {
-    let mut end = 0;
-    for c in &r.changes {
-        assert!(c.start <= c.end && c.start >= end, "{:?}", r.changes);
-        assert_eq!(
-            slice_chars(text, c.start..c.end),
-            Some(c.from.as_str()),
-            "{c:?}"
-        );
-        assert!((0.0..=1.0).contains(&c.score), "{c:?}");
-        end = c.end;
-    }
-    let again = Restoration::apply(text, r.changes.clone());
-    assert_eq!(
-        again.text, r.text,
-        "the changes do not give the restored text"
-    );
-    assert_eq!(again.changes.len(), r.changes.len());
+    r.check(text).unwrap_or_else(|e| panic!("{e}: {r:?}"));
     if r.changes.is_empty() {
         assert_eq!(r.text, text);
     }

@@ -61,6 +61,32 @@ pub struct Restoration {
 }
 
 impl Restoration {
+    /// Checks that this restoration is consistent with the `input` it was
+    /// made from: changes sorted and disjoint, each slicing `input` exactly
+    /// (`from`), scores in 0..=1, and the changes applied to `input` giving
+    /// `text`. For tests, fuzzing, and clients that receive restorations
+    /// over the wire.
+    pub fn check(&self, input: &str) -> std::result::Result<(), String> {
+        let mut end = 0;
+        for c in &self.changes {
+            if c.start > c.end || c.start < end {
+                return Err(format!("change {c:?} overlaps or is out of order"));
+            }
+            if crate::text::slice_chars(input, c.start..c.end) != Some(c.from.as_str()) {
+                return Err(format!("change {c:?} does not slice the input"));
+            }
+            if !(0.0..=1.0).contains(&c.score) {
+                return Err(format!("change {c:?} has a score outside 0..=1"));
+            }
+            end = c.end;
+        }
+        let again = Restoration::apply(input, self.changes.clone());
+        if again.text != self.text || again.changes.len() != self.changes.len() {
+            return Err("the changes applied to the input do not give the text".into());
+        }
+        Ok(())
+    }
+
     /// Builds a restoration by applying non-overlapping `changes` (sorted by
     /// start, character offsets into `input`).
     pub fn apply(input: &str, changes: Vec<Change>) -> Restoration {

@@ -75,17 +75,7 @@ fn check_detection(text: &str, d: &Detection) {
 }
 
 fn check_restoration(text: &str, r: &Restoration) {
-    let mut end = 0;
-    for c in &r.changes {
-        assert!(c.start >= end && c.start <= c.end, "{:?}", r.changes);
-        assert_eq!(
-            slice_chars(text, c.start..c.end),
-            Some(c.from.as_str()),
-            "{c:?}"
-        );
-        assert!((0.0..=1.0).contains(&c.score), "{c:?}");
-        end = c.end;
-    }
+    r.check(text).unwrap_or_else(|e| panic!("{e}: {r:?}"));
     assert_eq!(Restoration::apply(text, r.changes.clone()), *r);
 }
 
