@@ -175,6 +175,35 @@ mod tests {
     }
 
     #[test]
+    fn check_accepts_only_consistent_restorations() {
+        let input = "né Chilly Conflict ère";
+        let with_from = |start, end, from: &str, to: &str| Change {
+            from: from.into(),
+            ..change(start, end, to)
+        };
+        let good = Restoration::apply(
+            input,
+            vec![
+                with_from(3, 9, "Chilly", "Cold"),
+                with_from(10, 18, "Conflict", "War"),
+            ],
+        );
+        assert_eq!(good.check(input), Ok(()));
+        let mut wrong_from = good.clone();
+        wrong_from.changes[0].from = "Chilli".into();
+        assert!(wrong_from.check(input).is_err());
+        let mut wrong_text = good.clone();
+        wrong_text.text.push('!');
+        assert!(wrong_text.check(input).is_err());
+        let mut unordered = good.clone();
+        unordered.changes.swap(0, 1);
+        assert!(unordered.check(input).is_err());
+        let mut bad_score = good;
+        bad_score.changes[1].score = 1.5;
+        assert!(bad_score.check(input).is_err());
+    }
+
+    #[test]
     fn apply_skips_overlaps() {
         let r = Restoration::apply("abcdef", vec![change(0, 3, "X"), change(2, 4, "Y")]);
         assert_eq!(r.text, "Xdef");
