@@ -71,11 +71,15 @@ fn pristine() -> &'static Pristine {
     })
 }
 
+/// Copies the pristine index. The copy is read and written in full (not
+/// `fs::copy`, whose kernel copy was once interrupted by libFuzzer's timer
+/// signal on a loaded machine, failing the harness, not the index).
 fn copy(from: &Path, to: &Path) {
     std::fs::create_dir(to).unwrap();
     for e in std::fs::read_dir(from).unwrap() {
         let e = e.unwrap();
-        std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        let bytes = std::fs::read(e.path()).unwrap();
+        std::fs::write(to.join(e.file_name()), bytes).unwrap();
     }
 }
 
