@@ -7,6 +7,13 @@ fn unspinner() -> Unspinner {
     Unspinner::new(Model::builtin().expect("the built-in model loads"))
 }
 
+/// The same model with one decoder parameter changed.
+fn with_params(u: &Unspinner, change: impl FnOnce(&mut unspin_core::model::Params)) -> Unspinner {
+    let mut p = u.params().clone();
+    change(&mut p);
+    Unspinner::builder(u.model().clone()).params(p).build()
+}
+
 #[test]
 fn restores_a_tortured_collocation() {
     let u = unspinner();
@@ -131,9 +138,7 @@ fn a_collocation_broken_word_by_word_is_restored_jointly() {
     let text = "They surpass the military-political alliances of the Chilly Conflict period.";
     let r = u.restore(text);
     assert!(r.text.contains("Cold War"), "{:?}", r.changes);
-    let mut p = u.params().clone();
-    p.collocation_channel_floor = -100.0;
-    let without = Unspinner::builder(u.model().clone()).params(p).build();
+    let without = with_params(&u, |p| p.collocation_channel_floor = -100.0);
     assert!(!without.restore(text).text.contains("Cold War"));
 }
 
@@ -162,9 +167,7 @@ fn restore_applies_only_changes_above_its_threshold() {
     let r = u.restore(text);
     assert!(r.text.contains("active cases"), "{:?}", r.changes);
     assert!(r.changes.iter().all(|c| c.score > 0.0));
-    let mut p = u.params().clone();
-    p.restore_threshold = 1.0;
-    let strict = Unspinner::builder(u.model().clone()).params(p).build();
+    let strict = with_params(&u, |p| p.restore_threshold = 1.0);
     assert_eq!(strict.restore(text).text, text);
     // detect does not depend on it
     assert_eq!(strict.detect(text), u.detect(text));
