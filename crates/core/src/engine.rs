@@ -23,9 +23,7 @@
 //!
 //! See DESIGN.md for the reasoning and the measured effect of each part.
 
-use std::collections::HashSet;
-
-use rustc_hash::FxHashMap as HashMap;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::Arc;
 
 use crate::fingerprints::Fingerprints;
@@ -57,7 +55,7 @@ const ALTS_ONE_SIDE: usize = 4;
 pub struct Unspinner {
     model: Model,
     fingerprints: Option<Arc<Fingerprints>>,
-    phrase_heads: Arc<HashSet<String>>,
+    phrase_starts: Arc<PhraseStarts>,
     cache: Arc<CandidateCache>,
 }
 
@@ -116,29 +114,64 @@ impl UnspinnerBuilder {
             Some(p) => self.model.with_params(p.clone()),
             None => self.model.clone(),
         };
-        let phrase_heads = Arc::new(phrase_heads(model.lexicon()));
+        let phrase_starts = Arc::new(PhraseStarts::new(model.lexicon()));
         Unspinner {
             model,
             fingerprints: self.fingerprints.clone(),
-            phrase_heads,
+            phrase_starts,
             cache: Arc::default(),
         }
     }
 }
 
-/// First words of the multi-word phrases of the lexicon, to skip phrase
-/// lookups that cannot succeed.
-fn phrase_heads(lex: &Lexicon) -> HashSet<String> {
-    let mut set = HashSet::new();
-    for id in 0..lex.len() as u32 {
-        if !lex.is_spun_form(id) {
-            continue;
+/// The first two words of the lexicon's multi-word phrases (lemma forms),
+/// to skip phrase lookups that cannot succeed. A phrase is inflected on its
+/// first word or its last (see [`crate::lexicon::Irregular::analyses`]), so
+/// a span can only have candidates when its first two words, one of them
+/// taken back to a lemma, start some phrase.
+#[derive(Debug, Default)]
+struct PhraseStarts(HashSet<String>);
+
+impl PhraseStarts {
+    fn new(lex: &Lexicon) -> PhraseStarts {
+        let mut set = HashSet::default();
+        for id in 0..lex.len() as u32 {
+            if !lex.is_spun_form(id) {
+                continue;
+            }
+            // a compound may be written as separate words ("well being"),
+            // see [`crate::lexicon::hyphen_variant`]
+            let phrase = lex.phrase(id);
+            let split = match phrase.contains(' ') {
+                false => crate::lexicon::hyphen_variant(phrase),
+                true => None,
+            };
+            let mut words = split.as_deref().unwrap_or(phrase).split(' ');
+            if let (Some(a), Some(b)) = (words.next(), words.next()) {
+                set.insert(format!("{a} {b}"));
+            }
         }
-        if let Some((first, _)) = lex.phrase(id).split_once(' ') {
-            set.insert(first.to_string());
-        }
+        PhraseStarts(set)
     }
-    set
+
+    /// Whether a span of `len` ≥ 2 words may be a phrase of the lexicon;
+    /// `first` and `second` are the analyses of its first two words (see
+    /// [`crate::lexicon::Irregular::analyses`]), each word itself first.
+    fn may_start(&self, first: &[String], second: &[String], len: usize) -> bool {
+        let has = |a: &str, b: &str| {
+            let mut key = String::with_capacity(a.len() + b.len() + 1);
+            key.push_str(a);
+            key.push(' ');
+            key.push_str(b);
+            self.0.contains(&key)
+        };
+        // the first word as written or as its lemma, the second as written
+        if first.iter().any(|a| has(a, &second[0])) {
+            return true;
+        }
+        // a two-word phrase may be inflected on its second (last) word
+        len == 2 && second.iter().skip(1).any(|b| has(&first[0], b))
+    }
 }
 
 /// One alternative at a position: replace words `start..end` by `words`.
@@ -146,12 +179,24 @@ fn phrase_heads(lex: &Lexicon) -> HashSet<String> {
 struct Alt {
     start: usize,
     end: usize,
-    /// the candidate original, lower case
-    text: String,
-    ids: Vec<u32>,
+    /// the candidate list holding it, and its place there
+    cands: Candidates,
+    cand: u32,
     /// channel and frequency discount, in ln units, relative to keeping
     /// the words; the prior's share is added per decoding (see [`Prior`])
     bonus: f32,
+}
+
+impl Alt {
+    /// the candidate original, lower case
+    fn text(&self) -> &str {
+        &self.cands[self.cand as usize].0
+    }
+
+    /// its words as LM ids
+    fn ids(&self) -> &[u32] {
+        &self.cands[self.cand as usize].1
+    }
 }
 
 /// A sentence's words and their alternatives: built once per document,
@@ -466,6 +511,14 @@ impl Unspinner {
                     && (w.case == Case::Lower || (w.sentence_start && w.case == Case::Title))
                     && w.norm.chars().all(|c| c.is_alphabetic() || c == '-'))
         };
+        // each word's analyses, the word itself first, made when needed
+        let mut analyses: Vec<Option<Arc<Vec<String>>>> = vec![None; n];
+        let mut lemmas = |j: usize| -> Arc<Vec<String>> {
+            Arc::clone(analyses[j].get_or_insert_with(|| {
+                let an = self.model.lexicon.irregular().analyses(&words[j].norm);
+                Arc::new(an.into_iter().map(|(l, _)| l).collect())
+            }))
+        };
         for i in 0..n {
             if is_number(&words[i].norm) || !may_be_spun(i) {
                 continue;
@@ -475,15 +528,20 @@ impl Unspinner {
                     if !(i..i + k).all(may_be_spun) {
                         break;
                     }
-                    if !self.phrase_heads.contains(words[i].norm.as_str())
-                        && !self.head_by_lemma(&words[i].norm)
-                    {
-                        break;
+                    let (first, second) = (lemmas(i), lemmas(i + 1));
+                    if !self.phrase_starts.may_start(&first, &second, k) {
+                        break; // a longer span needs more of the same
                     }
                     // no sentence punctuation inside a phrase
                     if (i..i + k - 1).any(|j| t.gap_after(sent.start + j).trim() != "") {
                         break;
                     }
+                }
+                // evidence first: a span whose every bigram (with its
+                // neighbours too) is known to the language model reads as
+                // genuine, and is left alone
+                if require_unseen && fits(lm, &ids, i, k) {
+                    continue;
                 }
                 let key: String = if k == 1 {
                     words[i].norm.clone()
@@ -494,12 +552,6 @@ impl Unspinner {
                         .collect::<Vec<_>>()
                         .join(" ")
                 };
-                // evidence first: a span whose every bigram (with its
-                // neighbours too) is known to the language model reads as
-                // genuine, and is left alone
-                if require_unseen && fits(lm, &ids, i, k) {
-                    continue;
-                }
                 let cands = self.candidates(&key);
                 if cands.is_empty() {
                     continue;
@@ -712,7 +764,7 @@ impl Unspinner {
                     let a = &alts[ai as usize];
                     let mut st = h.state;
                     let mut s = h.score + prior.bonus(a) + run;
-                    for &c in &a.ids {
+                    for &c in a.ids() {
                         s += lm.logp(st, Some(c)) * LN10;
                         st = NgramLm::advance(st, Some(c));
                     }
@@ -760,7 +812,7 @@ impl Unspinner {
         let mut seg_ids: Vec<Vec<Option<u32>>> = Vec::with_capacity(path.len());
         for &(s, _, alt) in &path {
             seg_ids.push(match alt {
-                Some(ai) => alts[ai as usize].ids.iter().map(|&c| Some(c)).collect(),
+                Some(ai) => alts[ai as usize].ids().iter().map(|&c| Some(c)).collect(),
                 None => vec![ids[s]],
             });
         }
@@ -794,10 +846,10 @@ impl Unspinner {
                 .copied()
                 .take(2)
                 .collect();
-            let local = |emit: &[Option<u32>]| -> f32 {
+            let local = |emit: &mut dyn Iterator<Item = Option<u32>>| -> f32 {
                 let mut st = state;
                 let mut sc = 0.0;
-                for &x in emit.iter().chain(right.iter()) {
+                for x in emit.chain(right.iter().copied()) {
                     sc += lm.logp(st, x) * LN10;
                     st = NgramLm::advance(st, x);
                 }
@@ -806,8 +858,8 @@ impl Unspinner {
                 }
                 sc
             };
-            let keep_ids: Vec<Option<u32>> = (s..e).map(|j| ids[j]).collect();
-            let keep_score = local(&keep_ids) + (s..e).map(|j| keep_cost[j]).sum::<f32>();
+            let keep_score =
+                local(&mut (s..e).map(|j| ids[j])) + (s..e).map(|j| keep_cost[j]).sum::<f32>();
             // all alternatives covering exactly this segment, plus, for a
             // kept word, single-word alternatives at it
             let mut scores: Vec<(f32, u32)> = Vec::new();
@@ -816,10 +868,11 @@ impl Unspinner {
                 if a.end != e {
                     continue;
                 }
-                let emit: Vec<Option<u32>> = a.ids.iter().map(|&c| Some(c)).collect();
                 // undo the margin: the posterior is about spun-ness, the
                 // margin only guards restoration
-                let sc = local(&emit) + prior.bonus(a) + p.change_margin as f32;
+                let sc = local(&mut a.ids().iter().map(|&c| Some(c)))
+                    + prior.bonus(a)
+                    + p.change_margin as f32;
                 scores.push((sc, ai));
             }
             if scores.is_empty() {
@@ -836,13 +889,18 @@ impl Unspinner {
                 .map(|x| x.1)
                 .unwrap();
             let sugg_alt = alt.unwrap_or(best_alt);
-            let suggestion = alts[sugg_alt as usize].text.clone();
+            let suggestion = alts[sugg_alt as usize].text().to_string();
             let (ws, we) = (sent.start + s, sent.start + e);
             if let Some(ai) = alt {
                 let best = scores.iter().find(|x| x.1 == ai).map_or(0.0, |x| x.0);
                 let conf = ((best - m).exp() / z) as f64;
-                out.changes
-                    .push((ws, we, alts[ai as usize].text.clone(), posterior, conf));
+                out.changes.push((
+                    ws,
+                    we,
+                    alts[ai as usize].text().to_string(),
+                    posterior,
+                    conf,
+                ));
             }
             out.flagged.push((ws, we, posterior, Some(suggestion)));
         }
@@ -863,16 +921,6 @@ impl Unspinner {
             .filter(|&(_, n)| n > 1)
             .map(|(w, _)| w.to_string())
             .collect()
-    }
-
-    fn head_by_lemma(&self, w: &str) -> bool {
-        self.model
-            .lexicon
-            .irregular()
-            .analyses(w)
-            .iter()
-            .skip(1)
-            .any(|(l, _)| self.phrase_heads.contains(l.as_str()))
     }
 }
 
@@ -926,8 +974,8 @@ impl SpanScores {
             .map(move |x| Alt {
                 start,
                 end,
-                text: cands[x].0.clone(),
-                ids: cands[x].1.clone(),
+                cands: Arc::clone(&cands),
+                cand: x as u32,
                 bonus: scored[x].1,
             })
     }
@@ -985,8 +1033,10 @@ fn case_like(t: &Text, ws: usize, we: usize, lower: &str) -> String {
         Case::Title if all_title && !(first.sentence_start && we - ws == 1) && we - ws > 1 => {
             Case::Title.apply(lower)
         }
-        Case::Title if first.sentence_start || we - ws == 1 => {
-            // a capitalised function-word swap mid-sentence ("Oregon" for
+        Case::Title => {
+            // a capitalised first word keeps its capital ("Well being
+            // Ministry" → "Health Ministry"), but a capitalised
+            // function-word swap mid-sentence ("Oregon" for
             // "or") goes back to lower case
             if !first.sentence_start && lower.split(' ').all(crate::text::is_function_word) {
                 lower.to_string()
@@ -1056,6 +1106,55 @@ fn starts_with_vowel_sound(w: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn phrase_starts_admit_every_inflection_the_lexicon_can_analyse() {
+        use crate::lexicon::{morph::pos, LexiconBuilder};
+        let mut lex = LexiconBuilder::new();
+        lex.irregular_mut().add_exc("went go\n", pos::VERB);
+        lex.add("visit", "go to", pos::VERB, 1.0);
+        lex.add("war", "armed conflict", pos::NOUN, 1.0);
+        lex.add("era", "time period", pos::NOUN, 1.0);
+        let lm = crate::lm::LmBuilder::new().build().unwrap();
+        let model = Model::from_bytes(&crate::model::write_model(
+            &lm,
+            &lex.build(),
+            &Params::default(),
+        ))
+        .unwrap();
+        let starts = PhraseStarts::new(model.lexicon());
+        let an = |w: &str| -> Vec<String> {
+            let irr = model.lexicon().irregular();
+            irr.analyses(w).into_iter().map(|(l, _)| l).collect()
+        };
+        let may = |a: &str, b: &str, len: usize| starts.may_start(&an(a), &an(b), len);
+        // as listed, inflected on the first word, on the last word
+        assert!(may("go", "to", 2));
+        assert!(may("went", "to", 2));
+        assert!(may("going", "to", 2));
+        assert!(may("armed", "conflicts", 2));
+        // a three-word span keeps its first two words
+        assert!(may("went", "to", 3));
+        // the inflected second word of a two-word phrase is not a start
+        // of a longer one
+        assert!(!may("armed", "conflicts", 3));
+        // words that start no phrase, in either order
+        assert!(!may("to", "go", 2));
+        assert!(!may("armed", "forces", 2));
+        assert!(!may("time", "war", 2));
+        // and the filter agrees with the lexicon on every listed form
+        for phrase in [
+            "go to",
+            "went to",
+            "going to",
+            "armed conflicts",
+            "time periods",
+        ] {
+            let (a, b) = phrase.split_once(' ').unwrap();
+            assert!(!model.lexicon().candidates(phrase).is_empty(), "{phrase}");
+            assert!(may(a, b, 2), "{phrase}");
+        }
+    }
 
     #[test]
     fn articles_follow_the_restored_word() {

@@ -26,6 +26,15 @@ fn restores_a_tortured_collocation() {
 }
 
 #[test]
+fn restores_a_split_compound_with_its_capital() {
+    // the spinner's dictionary wrote "well being" for "health"; the
+    // lexicon knows "well-being"
+    let u = unspinner();
+    let r = u.restore("The Well being Ministry said the number of lively instances fell.");
+    assert!(r.text.contains("The Health Ministry"), "{r:?}");
+}
+
+#[test]
 fn leaves_genuine_text_alone() {
     let u = unspinner();
     for clean in [

@@ -183,7 +183,29 @@ impl Lexicon {
     /// The best channel score wins when two routes give the same text.
     pub fn candidates(&self, spun: &str) -> Vec<Candidate> {
         let mut best: HashMap<String, f32> = HashMap::new();
-        for (lemma, infl) in self.irregular.analyses(spun) {
+        self.add_candidates(spun, spun, &mut best);
+        // spinners split compounds ("Well being Ministry", from a
+        // dictionary's "well-being"): the joined spelling's originals count
+        // (the other way round, a hyphenated word's parts, adds clean flags)
+        if let Some(other) = hyphen_variant(spun).filter(|_| spun.contains(' ')) {
+            self.add_candidates(&other, spun, &mut best);
+            best.remove(&other);
+        }
+        let mut out: Vec<Candidate> = best
+            .into_iter()
+            .map(|(text, ln_channel)| Candidate { text, ln_channel })
+            .collect();
+        out.sort_by(|a, b| {
+            b.ln_channel
+                .total_cmp(&a.ln_channel)
+                .then_with(|| a.text.cmp(&b.text))
+        });
+        out
+    }
+
+    /// Adds the originals of `key` to `best`, leaving out `spun` itself.
+    fn add_candidates(&self, key: &str, spun: &str, best: &mut HashMap<String, f32>) {
+        for (lemma, infl) in self.irregular.analyses(key) {
             let Some(lid) = self.id(&lemma) else { continue };
             if infl != Infl::Base && self.pos(lid) & infl.pos() == 0 {
                 continue;
@@ -203,16 +225,6 @@ impl Lexicon {
                 }
             }
         }
-        let mut out: Vec<Candidate> = best
-            .into_iter()
-            .map(|(text, ln_channel)| Candidate { text, ln_channel })
-            .collect();
-        out.sort_by(|a, b| {
-            b.ln_channel
-                .total_cmp(&a.ln_channel)
-                .then_with(|| a.text.cmp(&b.text))
-        });
-        out
     }
 
     /// The spun forms a spinner may write for a lower-case original phrase,
@@ -240,6 +252,19 @@ impl Lexicon {
         }
         out
     }
+}
+
+/// The other spelling of a compound of two or three parts: "well-being"
+/// for "well being" and the reverse; None for anything else.
+pub fn hyphen_variant(phrase: &str) -> Option<String> {
+    let (from, to) = match (phrase.contains('-'), phrase.contains(' ')) {
+        (true, false) => ('-', ' '),
+        (false, true) => (' ', '-'),
+        _ => return None,
+    };
+    let parts: Vec<&str> = phrase.split(from).collect();
+    let ok = (2..=3).contains(&parts.len()) && parts.iter().all(|p| !p.is_empty());
+    ok.then(|| parts.join(&to.to_string()))
 }
 
 /// A lexicon under construction.
@@ -465,6 +490,8 @@ mod tests {
         lex.add("publish", "reveal", pos::VERB, 1.0);
         lex.add("say", "state", pos::VERB, 1.0);
         lex.add("or", "Oregon", pos::NOUN, 1.0);
+        lex.add("health", "well-being", pos::NOUN, 1.0);
+        lex.add("invent", "make up", pos::VERB, 1.0);
         lex.irregular_mut().add_exc("said say\n", pos::VERB);
         let mut lm = LmBuilder::new();
         lm.add(&["<s>"], -1.0, 0.0).unwrap();
@@ -492,5 +519,23 @@ mod tests {
         assert!(lex.candidates("unrelated").is_empty());
         let s: Vec<String> = lex.spins("said").into_iter().map(|c| c.text).collect();
         assert_eq!(s, ["stated"]);
+    }
+
+    #[test]
+    fn a_split_compound_finds_the_joined_form_originals() {
+        let m = model();
+        let lex = m.lexicon();
+        for spun in ["well-being", "well being"] {
+            let c: Vec<String> = lex.candidates(spun).into_iter().map(|c| c.text).collect();
+            assert_eq!(c, ["health"], "{spun}");
+        }
+        // one way only: a hyphenated word's parts are not looked up
+        assert_eq!(lex.candidates("make up")[0].text, "invent");
+        assert!(lex.candidates("make-up").is_empty());
+        assert_eq!(hyphen_variant("well being").as_deref(), Some("well-being"));
+        assert_eq!(hyphen_variant("well-being").as_deref(), Some("well being"));
+        assert_eq!(hyphen_variant("a-b c"), None);
+        assert_eq!(hyphen_variant("a b c d"), None);
+        assert_eq!(hyphen_variant("-b"), None);
     }
 }
