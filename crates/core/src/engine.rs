@@ -30,6 +30,7 @@ use crate::fingerprints::Fingerprints;
 use crate::lexicon::Lexicon;
 use crate::lm::{LmState, NgramLm};
 use crate::model::{Model, Params};
+use crate::numbers::SpelledNumber;
 use crate::record::{Change, Detection, Restoration, Span};
 use crate::text::{Case, Text};
 
@@ -398,8 +399,9 @@ impl Unspinner {
                 .filter_map(|sent| self.lattice(t, sent, require_unseen, &terms))
                 .collect()
         };
+        let numbers = crate::numbers::spelled_numbers(t);
         let mut lattices_now = lattices(p.require_unseen);
-        let first = self.decode_all(t, &lattices_now, p.spin_rate);
+        let first = self.decode_all(t, &lattices_now, &numbers, p.spin_rate);
         if !p.adaptive {
             return first;
         }
@@ -408,12 +410,18 @@ impl Unspinner {
         if p.require_unseen && p.seen_when_spun && spun > 0.5 {
             lattices_now = lattices(false);
         }
-        let mut second = self.decode_all(t, &lattices_now, rho);
+        let mut second = self.decode_all(t, &lattices_now, &numbers, rho);
         second.doc_score = first.doc_score;
         second
     }
 
-    fn decode_all(&self, t: &Text, lattices: &[Lattice], rho: f64) -> Analysis {
+    fn decode_all(
+        &self,
+        t: &Text,
+        lattices: &[Lattice],
+        numbers: &[SpelledNumber],
+        rho: f64,
+    ) -> Analysis {
         let mut out = Analysis {
             changes: Vec::new(),
             flagged: Vec::new(),
@@ -425,6 +433,20 @@ impl Unspinner {
         let prior = Prior::new(rho as f32, self.params().change_margin as f32);
         for l in lattices {
             self.decode(l, prior, &mut out);
+        }
+        // spelled-out numbers are restored by rule, over what the decoder
+        // made of their words
+        for n in numbers {
+            let covers = |ws: usize, we: usize| ws <= n.word && n.word < we;
+            for f in out.flagged.iter().filter(|f| covers(f.0, f.1)) {
+                out.expected_spun -= f.2 * (f.1 - f.0) as f64;
+            }
+            out.flagged.retain(|f| !covers(f.0, f.1));
+            out.changes.retain(|c| !covers(c.0, c.1));
+            let (w, digits, p) = (n.word, n.digits.clone(), n.confidence);
+            out.flagged.push((w, w + 1, p, Some(digits.clone())));
+            out.changes.push((w, w + 1, digits, p, p));
+            out.expected_spun += p;
         }
         let p = self.params();
         out.spun_rate = out.expected_spun / (out.words.max(1) as f64);

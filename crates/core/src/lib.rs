@@ -33,6 +33,7 @@ pub mod lexicon;
 pub mod lm;
 pub mod mine;
 pub mod model;
+pub mod numbers;
 pub mod record;
 pub mod spelling;
 pub mod spin;

@@ -35,6 +35,23 @@ fn restores_a_split_compound_with_its_capital() {
 }
 
 #[test]
+fn restores_numbers_spelled_out_piecewise() {
+    let u = unspinner();
+    let spun = "The state has reported five,22,062 cases, and twenty-four deaths since Monday.";
+    let r = u.restore(spun);
+    assert!(r.text.contains(" 5,22,062 cases"), "{r:?}");
+    assert!(r.text.contains(" 24 deaths"), "{r:?}");
+    let d = u.detect(spun);
+    for word in ["five", "twenty-four"] {
+        let span = d.spans.iter().find(|s| s.text == word).expect(word);
+        assert!(span.score >= 0.9, "{span:?}");
+    }
+    // written out by style, at a sentence start or on its own
+    let clean = "Twenty-four people were hurt. Five of them, and 12 others, went home.";
+    assert_eq!(u.restore(clean).text, clean);
+}
+
+#[test]
 fn leaves_genuine_text_alone() {
     let u = unspinner();
     for clean in [
