@@ -304,7 +304,7 @@ impl Unspinner {
     /// Finds the spun spans of `text` and scores the whole document.
     pub fn detect(&self, text: &str) -> Detection {
         let t = Text::new(text);
-        let a = self.analyze(&t);
+        let a = self.analyze(&t, self.params().spin_rate_spun_detect);
         let mut spans: Vec<Span> = Vec::new();
         let list = self
             .fingerprints
@@ -342,7 +342,7 @@ impl Unspinner {
     /// Restores the most likely original wording of `text`.
     pub fn restore(&self, text: &str) -> Restoration {
         let t = Text::new(text);
-        let a = self.analyze(&t);
+        let a = self.analyze(&t, self.params().spin_rate_spun);
         let list_changes: Vec<Change> = self
             .fingerprints
             .as_ref()
@@ -390,8 +390,9 @@ impl Unspinner {
     /// Decodes a document twice: a first pass with the model's prior spin
     /// rate scores the document; the second decodes with the rate that
     /// score implies (a spinner's rate is a property of the document: a
-    /// clean text gets a low prior, a spun one a high prior).
-    fn analyze(&self, t: &Text) -> Analysis {
+    /// clean text gets a low prior, a spun one a high prior, `rate_spun`
+    /// at most).
+    fn analyze(&self, t: &Text, rate_spun: f64) -> Analysis {
         let p = self.params();
         let terms = self.repeated_unknown_words(t);
         let lattices = |require_unseen: bool| -> Vec<Lattice> {
@@ -406,7 +407,7 @@ impl Unspinner {
             return first;
         }
         let spun = sigmoid(p.prior_a * first.spun_rate + p.prior_b);
-        let rho = p.spin_rate_clean + spun * (p.spin_rate_spun - p.spin_rate_clean);
+        let rho = p.spin_rate_clean + spun * (rate_spun - p.spin_rate_clean);
         if p.require_unseen && p.seen_when_spun && spun > 0.5 {
             lattices_now = lattices(false);
         }

@@ -242,8 +242,12 @@ pub struct Params {
     pub adaptive: bool,
     /// prior spin rate of a document scored clean (adaptive decoding)
     pub spin_rate_clean: f64,
-    /// prior spin rate of a document scored spun (adaptive decoding)
+    /// prior spin rate of a document scored spun (adaptive decoding), for
+    /// restoration
     pub spin_rate_spun: f64,
+    /// the same for detection: a missed flag costs less than a wrong
+    /// rewrite, so restoration may decode more cautiously than detection
+    pub spin_rate_spun_detect: f64,
     /// how much of the candidate's unigram advantage is discounted (0 = none)
     pub freq_weight: f64,
     /// scale of ln P(spun | original): 1 trusts the thesaurus' channel fully,
@@ -293,6 +297,7 @@ impl Default for Params {
             adaptive: true,
             spin_rate_clean: 0.02,
             spin_rate_spun: 0.35,
+            spin_rate_spun_detect: 0.35,
             freq_weight: 0.5,
             channel_weight: 0.5,
             change_margin: 1.0,
@@ -333,6 +338,7 @@ impl Params {
         rate("spin_rate", self.spin_rate)?;
         rate("spin_rate_clean", self.spin_rate_clean)?;
         rate("spin_rate_spun", self.spin_rate_spun)?;
+        rate("spin_rate_spun_detect", self.spin_rate_spun_detect)?;
         weight("freq_weight", self.freq_weight)?;
         weight("channel_weight", self.channel_weight)?;
         weight("change_margin", self.change_margin)?;
@@ -385,8 +391,9 @@ static BUILTIN_ZST: &[u8] = include_bytes!(concat!(
 ));
 
 /// The built-in model's decoder parameters. `scripts/build-model.sh` writes
-/// the same file into the model's `params` section; compiling it in as well
-/// lets the decoder be re-tuned without re-committing the model's data.
+/// this file into the model's `params` section too, as it stood at the last
+/// build; compiling it in, over that copy, lets the decoder be re-tuned
+/// without re-committing the model's data.
 #[cfg(feature = "builtin-model")]
 static BUILTIN_PARAMS: &str = include_str!(concat!(
     env!("CARGO_MANIFEST_DIR"),
