@@ -52,6 +52,18 @@ const TENS: [&str; 8] = [
     "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
 ];
 
+/// Spells out 0..=99 ("seven", "forty", "twenty-four"); the inverse of
+/// [`value`].
+pub fn spell(n: u32) -> Option<String> {
+    let tens = |n: u32| TENS[(n / 10 - 2) as usize];
+    match n {
+        0..=19 => Some(UNITS[n as usize].to_string()),
+        20..=99 if n % 10 == 0 => Some(tens(n).to_string()),
+        20..=99 => Some(format!("{}-{}", tens(n), UNITS[(n % 10) as usize])),
+        _ => None,
+    }
+}
+
 /// The value of a lower-case number word below 100 ("seven", "forty",
 /// "twenty-four"), and whether it is a tens-units compound.
 fn value(word: &str) -> Option<(u32, bool)> {
@@ -129,6 +141,16 @@ mod tests {
 
     fn pair(a: &str, b: &str) -> (String, String) {
         (a.to_string(), b.to_string())
+    }
+
+    #[test]
+    fn spelling_and_value_are_inverses() {
+        for n in 0..100 {
+            let word = spell(n).unwrap();
+            assert_eq!(value(&word).map(|v| v.0), Some(n), "{word}");
+        }
+        assert_eq!(spell(24).as_deref(), Some("twenty-four"));
+        assert_eq!(spell(100), None);
     }
 
     #[test]

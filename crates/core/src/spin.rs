@@ -13,6 +13,7 @@ use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
 
 use crate::lexicon::Lexicon;
+use crate::numbers::spell;
 use crate::text::{is_function_word, Case, Text};
 
 /// How to spin.
@@ -43,46 +44,6 @@ impl Default for SpinOptions {
 pub struct Spinner<'a> {
     lexicon: &'a Lexicon,
     opts: SpinOptions,
-}
-
-const SMALL: [&str; 20] = [
-    "zero",
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-    "thirteen",
-    "fourteen",
-    "fifteen",
-    "sixteen",
-    "seventeen",
-    "eighteen",
-    "nineteen",
-];
-const TENS: [&str; 10] = [
-    "", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
-];
-
-/// Spells out 0..=99.
-fn spell(n: u32) -> Option<String> {
-    match n {
-        0..=19 => Some(SMALL[n as usize].to_string()),
-        20..=99 if n % 10 == 0 => Some(TENS[(n / 10) as usize].to_string()),
-        20..=99 => Some(format!(
-            "{}-{}",
-            TENS[(n / 10) as usize],
-            SMALL[(n % 10) as usize]
-        )),
-        _ => None,
-    }
 }
 
 impl<'a> Spinner<'a> {
@@ -181,17 +142,5 @@ impl<'a> Spinner<'a> {
         }
         out.push_str(&text[cursor..]);
         out
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn spells_numbers() {
-        assert_eq!(spell(24).unwrap(), "twenty-four");
-        assert_eq!(spell(5).unwrap(), "five");
-        assert!(spell(522).is_none());
     }
 }
