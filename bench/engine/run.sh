@@ -6,6 +6,8 @@
 #
 # Data (read in place, never copied): ../shared/data/news-bbc/bbc_dev.jsonl,
 # ../shared/data/science/science_pairs_dev.jsonl and tortured_dev.tsv.
+# News is spun by `unspin spin` twice per rate: each occurrence decided
+# afresh, and `--consistent` (every occurrence of a word alike).
 # Splits: BBC articles are split by md5(id) mod 2; split A was used to
 # choose the decoder parameters, every figure here is on split B.
 # Output: a table on stdout and bench/out/engine.json.
@@ -37,6 +39,9 @@ declare -A report
 for rate in 0.3 0.5; do
   "$bin" spin --rate "$rate" --seed 7 "$out/bbc_B.jsonl" > "$out/bbc_B_spun_$rate.jsonl"
   report[news_$rate]=$("$bin" eval --json --pairs "$out/bbc_B_spun_$rate.jsonl")
+  # a spinner with a fixed dictionary: every occurrence of a word alike
+  "$bin" spin --consistent --rate "$rate" --seed 7 "$out/bbc_B.jsonl" > "$out/bbc_B_spun_c$rate.jsonl"
+  report[news_c$rate]=$("$bin" eval --json --pairs "$out/bbc_B_spun_c$rate.jsonl")
 done
 report[science_nolist]=$("$bin" eval --json --pairs "$data/science/science_pairs_dev.jsonl")
 report[science_list]=$("$bin" eval --json --pairs "$data/science/science_pairs_dev.jsonl" \
@@ -56,12 +61,14 @@ t_restore=$(t taskset -c 0 "$bin" restore --format jsonl "$out/bbc_all.jsonl")
 m_detect=$(mem "$bin" detect --format jsonl "$out/bbc_all.jsonl")
 
 python3 - "$out/engine.json" "$bytes" "$t_wc" "$t_detect" "$t_restore" "$m_detect" \
-  "${report[news_0.3]}" "${report[news_0.5]}" "${report[science_nolist]}" "${report[science_list]}" <<'PY'
+  "${report[news_0.3]}" "${report[news_0.5]}" "${report[news_c0.3]}" "${report[news_c0.5]}" \
+  "${report[science_nolist]}" "${report[science_list]}" <<'PY'
 import json, sys
 path, nbytes, t_wc, t_det, t_res, mem_kb = sys.argv[1:7]
 nbytes, t_wc, t_det, t_res = int(nbytes), float(t_wc), float(t_det), float(t_res)
-runs = dict(zip(["news spun 0.3", "news spun 0.5", "science, no list", "science, dev list"],
-                [json.loads(x) for x in sys.argv[7:11]]))
+runs = dict(zip(["news spun 0.3", "news spun 0.5", "news spun 0.3, consistent",
+                 "news spun 0.5, consistent", "science, no list", "science, dev list"],
+                [json.loads(x) for x in sys.argv[7:13]]))
 mb = nbytes / 1e6
 speed = {
     "input_mb": mb,

@@ -12,6 +12,13 @@
 //! common). A beam search finds the best path, so neighbouring spun words
 //! are undone jointly ("Chilly Conflict period" → "Cold War era").
 //!
+//! The document weighs in twice: in a text that reads as spun, undoing a
+//! substitution to a less common word the text uses elsewhere earns a
+//! bonus (a spinner swaps some occurrences of a word and leaves others:
+//! "stated" where "said" stands elsewhere), and changing a word the text
+//! repeats costs more (a writer's repeated word is more often genuine than
+//! a spinner's pick).
+//!
 //! Detection reads the same lattice: a word's posterior of having been
 //! substituted is the share of the probability mass, with its decoded
 //! neighbours fixed, that goes to the candidates rather than to keeping it.
@@ -49,6 +56,10 @@ const PAIR_CANDIDATES: usize = 12;
 const PAIR_MIN_LOG10: f32 = -1.5;
 /// Further alternatives kept per span for fitting one neighbour only.
 const ALTS_ONE_SIDE: usize = 4;
+/// A word of the document is a term of its own, for the document-term
+/// bonus, when its unigram is below this (log10): "said" and rarer, not
+/// "the" or "to".
+const DOC_TERM_MAX_LOG10: f32 = -2.5;
 
 /// Detects and restores spun text with one model. Cheap to clone; share it
 /// across threads.
@@ -186,6 +197,10 @@ struct Alt {
     /// channel and frequency discount, in ln units, relative to keeping
     /// the words; the prior's share is added per decoding (see [`Prior`])
     bonus: f32,
+    /// the candidate is a less common word the document uses elsewhere
+    in_doc: bool,
+    /// the span is one word the document uses more than once
+    repeated: bool,
 }
 
 impl Alt {
@@ -220,20 +235,35 @@ struct Prior {
     keep: f32,
     /// ln rho - ln(1 - rho) - margin, paid by each change
     spin: f32,
+    /// earned by a change to a word the document uses elsewhere
+    doc_term: f32,
+    /// paid by a change of a word the document repeats
+    repeated: f32,
 }
 
 impl Prior {
-    fn new(rho: f32, margin: f32) -> Prior {
+    fn new(rho: f32, margin: f32, doc_term: f32, repeated: f32) -> Prior {
         let keep = (1.0 - rho).ln();
         Prior {
             keep,
             spin: rho.ln() - keep - margin,
+            doc_term,
+            repeated,
         }
     }
 
     /// What undoing alternative `a` earns on top of its channel bonus.
     fn bonus(&self, a: &Alt) -> f32 {
-        a.bonus + self.spin - self.keep * ((a.end - a.start) as f32 - 1.0)
+        let mut doc = 0.0;
+        if a.in_doc {
+            doc += self.doc_term;
+        }
+        // a word the document repeats is more often the writer's choice
+        // than a spinner's
+        if a.repeated {
+            doc -= self.repeated;
+        }
+        a.bonus + doc + self.spin - self.keep * ((a.end - a.start) as f32 - 1.0)
     }
 }
 
@@ -253,6 +283,34 @@ impl Hyp {
     /// answer to "was the last word changed?".
     fn key(&self) -> (LmState, bool) {
         (self.state, self.alt != u32::MAX)
+    }
+}
+
+/// The words a document uses, to tell which candidates it uses elsewhere.
+struct DocTerms {
+    ids: Vec<Option<u32>>,
+    /// occurrences by word
+    words: HashMap<u32, u32>,
+}
+
+impl DocTerms {
+    fn count(&self, w: u32) -> u32 {
+        self.words.get(&w).copied().unwrap_or(0)
+    }
+
+    /// True when the phrase occurs in the document.
+    fn contains(&self, phrase: &[u32]) -> bool {
+        match phrase {
+            [] => false,
+            [w] => self.words.contains_key(w),
+            _ => {
+                phrase.iter().all(|w| self.words.contains_key(w))
+                    && self
+                        .ids
+                        .windows(phrase.len())
+                        .any(|win| win.iter().zip(phrase).all(|(a, b)| *a == Some(*b)))
+            }
+        }
     }
 }
 
@@ -395,14 +453,18 @@ impl Unspinner {
     fn analyze(&self, t: &Text, rate_spun: f64) -> Analysis {
         let p = self.params();
         let terms = self.repeated_unknown_words(t);
+        let doc_terms = self.doc_terms(t);
         let lattices = |require_unseen: bool| -> Vec<Lattice> {
             t.sentences()
-                .filter_map(|sent| self.lattice(t, sent, require_unseen, &terms))
+                .filter_map(|sent| self.lattice(t, sent, require_unseen, &terms, &doc_terms))
                 .collect()
         };
         let numbers = crate::numbers::spelled_numbers(t);
         let mut lattices_now = lattices(p.require_unseen);
-        let first = self.decode_all(t, &lattices_now, &numbers, p.spin_rate);
+        let margin = p.change_margin as f32;
+        let repeated = p.repeated_word_cost as f32;
+        let first_prior = Prior::new(p.spin_rate as f32, margin, 0.0, repeated);
+        let first = self.decode_all(t, &lattices_now, &numbers, first_prior);
         if !p.adaptive {
             return first;
         }
@@ -411,7 +473,14 @@ impl Unspinner {
         if p.require_unseen && p.seen_when_spun && spun > 0.5 {
             lattices_now = lattices(false);
         }
-        let mut second = self.decode_all(t, &lattices_now, &numbers, rho);
+        // the document's own words weigh in by how spun it reads
+        let prior = Prior::new(
+            rho as f32,
+            margin,
+            (p.doc_term_bonus * spun) as f32,
+            repeated,
+        );
+        let mut second = self.decode_all(t, &lattices_now, &numbers, prior);
         second.doc_score = first.doc_score;
         second
     }
@@ -421,7 +490,7 @@ impl Unspinner {
         t: &Text,
         lattices: &[Lattice],
         numbers: &[SpelledNumber],
-        rho: f64,
+        prior: Prior,
     ) -> Analysis {
         let mut out = Analysis {
             changes: Vec::new(),
@@ -431,7 +500,6 @@ impl Unspinner {
             spun_rate: 0.0,
             doc_score: 0.0,
         };
-        let prior = Prior::new(rho as f32, self.params().change_margin as f32);
         for l in lattices {
             self.decode(l, prior, &mut out);
         }
@@ -501,6 +569,7 @@ impl Unspinner {
         sent: std::ops::Range<usize>,
         require_unseen: bool,
         terms: &HashSet<String>,
+        doc_terms: &DocTerms,
     ) -> Option<Lattice> {
         let lm: &NgramLm = &self.model.lm;
         let p = self.params();
@@ -711,6 +780,16 @@ impl Unspinner {
         }
         if alts.is_empty() {
             return None;
+        }
+        for a in &mut alts {
+            let cids = a.ids();
+            a.in_doc = cids
+                .iter()
+                .any(|&c| lm.unigram(Some(c)) < DOC_TERM_MAX_LOG10)
+                && !cids.iter().any(|&c| ids[a.start..a.end].contains(&Some(c)))
+                && doc_terms.contains(cids);
+            a.repeated =
+                a.end == a.start + 1 && ids[a.start].is_some_and(|w| doc_terms.count(w) > 1);
         }
         let mut by_start: Vec<Vec<u32>> = vec![Vec::new(); n];
         for (ai, a) in alts.iter().enumerate() {
@@ -929,6 +1008,17 @@ impl Unspinner {
         }
     }
 
+    /// The document's words as LM ids.
+    fn doc_terms(&self, t: &Text) -> DocTerms {
+        let lm = &self.model.lm;
+        let ids: Vec<Option<u32>> = t.words().iter().map(|w| lm.id_lenient(&w.norm)).collect();
+        let mut words: HashMap<u32, u32> = HashMap::default();
+        for &w in ids.iter().flatten() {
+            *words.entry(w).or_default() += 1;
+        }
+        DocTerms { ids, words }
+    }
+
     /// Words the language model does not know that occur more than once
     /// in the document (by [`stem`]): the text's own terms ("classifier",
     /// "classifiers" in an abstract), where a spinner's rare synonyms vary.
@@ -1000,6 +1090,8 @@ impl SpanScores {
                 cands: Arc::clone(&cands),
                 cand: x as u32,
                 bonus: scored[x].1,
+                in_doc: false,
+                repeated: false,
             })
     }
 }
@@ -1177,6 +1269,37 @@ mod tests {
             assert!(!model.lexicon().candidates(phrase).is_empty(), "{phrase}");
             assert!(may(a, b, 2), "{phrase}");
         }
+    }
+
+    #[test]
+    fn doc_terms_find_words_and_contiguous_phrases() {
+        let d = DocTerms {
+            ids: vec![Some(1), Some(2), None, Some(3), Some(1)],
+            words: [(1, 2), (2, 1), (3, 1)].into_iter().collect(),
+        };
+        assert_eq!((d.count(1), d.count(3), d.count(9)), (2, 1, 0));
+        assert!(d.contains(&[2]) && d.contains(&[1, 2]) && d.contains(&[3, 1]));
+        assert!(!d.contains(&[9]) && !d.contains(&[2, 3]) && !d.contains(&[]));
+    }
+
+    #[test]
+    fn the_prior_adds_the_document_terms() {
+        let cands: Candidates = Arc::new(vec![("x".into(), vec![7], 0.0)]);
+        let alt = |in_doc, repeated| Alt {
+            start: 0,
+            end: 1,
+            cands: Arc::clone(&cands),
+            cand: 0,
+            bonus: 1.0,
+            in_doc,
+            repeated,
+        };
+        let p = Prior::new(0.25, 2.0, 3.0, 5.0);
+        let plain = p.bonus(&alt(false, false));
+        assert!((plain - (1.0 + (0.25f32).ln() - (0.75f32).ln() - 2.0)).abs() < 1e-5);
+        assert!((p.bonus(&alt(true, false)) - plain - 3.0).abs() < 1e-5);
+        assert!((p.bonus(&alt(false, true)) - plain + 5.0).abs() < 1e-5);
+        assert!((p.bonus(&alt(true, true)) - plain + 2.0).abs() < 1e-5);
     }
 
     #[test]

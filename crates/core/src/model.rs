@@ -248,6 +248,15 @@ pub struct Params {
     /// the same for detection: a missed flag costs less than a wrong
     /// rewrite, so restoration may decode more cautiously than detection
     pub spin_rate_spun_detect: f64,
+    /// bonus, in ln units, for undoing a substitution to a word the
+    /// document uses elsewhere (scaled by the probability that the document
+    /// is spun, so a clean text gets none): a spinner swaps some
+    /// occurrences of a word and leaves others
+    pub doc_term_bonus: f64,
+    /// cost, in ln units, of changing a single word the document uses more
+    /// than once: a writer's repeated word is more often genuine than a
+    /// spinner's pick
+    pub repeated_word_cost: f64,
     /// how much of the candidate's unigram advantage is discounted (0 = none)
     pub freq_weight: f64,
     /// scale of ln P(spun | original): 1 trusts the thesaurus' channel fully,
@@ -298,6 +307,8 @@ impl Default for Params {
             spin_rate_clean: 0.02,
             spin_rate_spun: 0.35,
             spin_rate_spun_detect: 0.35,
+            doc_term_bonus: 0.0,
+            repeated_word_cost: 0.0,
             freq_weight: 0.5,
             channel_weight: 0.5,
             change_margin: 1.0,
@@ -339,6 +350,8 @@ impl Params {
         rate("spin_rate_clean", self.spin_rate_clean)?;
         rate("spin_rate_spun", self.spin_rate_spun)?;
         rate("spin_rate_spun_detect", self.spin_rate_spun_detect)?;
+        weight("doc_term_bonus", self.doc_term_bonus)?;
+        weight("repeated_word_cost", self.repeated_word_cost)?;
         weight("freq_weight", self.freq_weight)?;
         weight("channel_weight", self.channel_weight)?;
         weight("change_margin", self.change_margin)?;

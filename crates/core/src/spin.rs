@@ -7,7 +7,10 @@
 //! dictionary makes them — keeping inflection and capitalisation, breaking
 //! collocations word by word, leaving the article before a swapped word
 //! as it was ("a impartial"), sparing names, and spelling out some
-//! numbers. The same seed gives the same output.
+//! numbers. Each occurrence is decided afresh, or, with
+//! [`SpinOptions::consistent`], every occurrence of a word or phrase in a
+//! text gets the first occurrence's fate (a spinner with a fixed
+//! dictionary). The same seed gives the same output.
 
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
@@ -27,6 +30,8 @@ pub struct SpinOptions {
     pub function_word_rate: f64,
     /// probability of spelling out a small number written in digits
     pub number_rate: f64,
+    /// spin every occurrence of a word or phrase in a text alike
+    pub consistent: bool,
 }
 
 impl Default for SpinOptions {
@@ -36,6 +41,7 @@ impl Default for SpinOptions {
             seed: 0,
             function_word_rate: 0.3,
             number_rate: 0.3,
+            consistent: false,
         }
     }
 }
@@ -62,6 +68,9 @@ impl<'a> Spinner<'a> {
         let words = t.words();
         let mut out = String::with_capacity(text.len() + text.len() / 8);
         let mut cursor = 0usize;
+        // with `consistent`: each phrase's fate, by its lower-case form
+        let mut fate: std::collections::HashMap<String, Option<String>> =
+            std::collections::HashMap::new();
         let mut i = 0;
         while i < words.len() {
             let w = &words[i];
@@ -101,34 +110,57 @@ impl<'a> Spinner<'a> {
                 if is_name && k == 1 {
                     continue;
                 }
-                let options = self.lexicon.spins(&key);
-                if options.is_empty() {
-                    continue;
-                }
-                if !rng.gen_bool(rate.clamp(0.0, 1.0)) {
-                    if k == 1 {
-                        break;
+                let decided = if self.opts.consistent {
+                    fate.get(&key).cloned()
+                } else {
+                    None
+                };
+                let chosen: String = match decided {
+                    Some(Some(text)) => text,
+                    Some(None) => {
+                        if k == 1 {
+                            break;
+                        }
+                        continue;
                     }
-                    continue;
-                }
-                let total: f64 = options.iter().map(|c| (c.ln_channel as f64).exp()).sum();
-                let mut pick = rng.gen_range(0.0..total);
-                let mut chosen = &options[0];
-                for c in &options {
-                    pick -= (c.ln_channel as f64).exp();
-                    if pick <= 0.0 {
-                        chosen = c;
-                        break;
+                    None => {
+                        let options = self.lexicon.spins(&key);
+                        if options.is_empty() {
+                            continue;
+                        }
+                        if !rng.gen_bool(rate.clamp(0.0, 1.0)) {
+                            if self.opts.consistent {
+                                fate.insert(key, None);
+                            }
+                            if k == 1 {
+                                break;
+                            }
+                            continue;
+                        }
+                        let total: f64 = options.iter().map(|c| (c.ln_channel as f64).exp()).sum();
+                        let mut pick = rng.gen_range(0.0..total);
+                        let mut chosen = &options[0];
+                        for c in &options {
+                            pick -= (c.ln_channel as f64).exp();
+                            if pick <= 0.0 {
+                                chosen = c;
+                                break;
+                            }
+                        }
+                        if self.opts.consistent {
+                            fate.insert(key, Some(chosen.text.clone()));
+                        }
+                        chosen.text.clone()
                     }
-                }
+                };
                 let last = &words[i + k - 1];
                 out.push_str(&text[cursor..w.bytes.start]);
                 let all_title = words[i..i + k].iter().all(|w| w.case == Case::Title);
                 let replaced = match w.case {
-                    Case::Title if all_title && k > 1 => Case::Title.apply(&chosen.text),
-                    Case::Title => Case::Title.apply_first(&chosen.text),
-                    Case::Upper => Case::Upper.apply(&chosen.text),
-                    _ => chosen.text.clone(),
+                    Case::Title if all_title && k > 1 => Case::Title.apply(&chosen),
+                    Case::Title => Case::Title.apply_first(&chosen),
+                    Case::Upper => Case::Upper.apply(&chosen),
+                    _ => chosen,
                 };
                 out.push_str(&replaced);
                 cursor = last.bytes.end;

@@ -198,3 +198,63 @@ fn restore_applies_only_changes_above_its_threshold() {
     // detect does not depend on it
     assert_eq!(strict.detect(text), u.detect(text));
 }
+
+#[test]
+fn a_candidate_the_document_uses_elsewhere_is_preferred() {
+    // "said" stands elsewhere in this spun text, so "stated" reads as a
+    // spinner's swap for it
+    let u = unspinner();
+    let text = "Officials said the number of lively instances fell sharply final week, while the overall variety of cases recorded since March rose. The authorities stated the restoration charge had improved and that hospitals have been coping.";
+    let r = u.restore(text);
+    assert!(r.text.contains("authorities said"), "{:?}", r.changes);
+    let without = with_params(&u, |p| p.doc_term_bonus = 0.0);
+    let r = without.restore(text);
+    assert!(r.text.contains("authorities stated"), "{:?}", r.changes);
+}
+
+#[test]
+fn a_word_the_text_repeats_reads_as_the_writers_choice() {
+    // genuine news that repeats "stockpiles": each use alone reads as a
+    // spinner's pick for "reserves"
+    let u = unspinner();
+    let text = "Oil prices rose after official figures showed that American crude stockpiles fell last week. Traders had expected stockpiles to grow as refineries cut output for maintenance.";
+    let flagged = |u: &Unspinner| {
+        let d = u.detect(text);
+        let n = d.spans.iter().filter(|s| s.text == "stockpiles").count();
+        (n, d.score)
+    };
+    let without = with_params(&u, |p| p.repeated_word_cost = 0.0);
+    let strong = with_params(&u, |p| p.repeated_word_cost = 4.0);
+    let (n0, score0) = flagged(&without);
+    let (n, score) = flagged(&u);
+    assert_eq!(n0, 2);
+    assert!(n < n0 && score < score0, "{n} {score} / {n0} {score0}");
+    assert_eq!(flagged(&strong).0, 0);
+}
+
+#[test]
+fn a_consistent_spinner_swaps_every_occurrence_alike() {
+    use unspin_core::spin::{SpinOptions, Spinner};
+    let u = unspinner();
+    let text = "The committee approved the plan after a long debate. ".repeat(8);
+    let sentences = |s: &str| -> std::collections::HashSet<String> {
+        s.split(". ")
+            .map(|x| x.trim().to_string())
+            .filter(|x| !x.is_empty())
+            .collect()
+    };
+    let opts = SpinOptions {
+        rate: 0.5,
+        seed: 11,
+        ..SpinOptions::default()
+    };
+    let each = Spinner::new(u.model().lexicon(), opts.clone()).spin(&text, 0);
+    assert!(sentences(&each).len() > 1, "{each}");
+    let consistent = SpinOptions {
+        consistent: true,
+        ..opts
+    };
+    let alike = Spinner::new(u.model().lexicon(), consistent).spin(&text, 0);
+    assert_ne!(alike, text);
+    assert_eq!(sentences(&alike).len(), 1, "{alike}");
+}

@@ -24,6 +24,10 @@ pub struct Args {
     /// Random seed; the same seed gives the same output.
     #[arg(long, default_value_t = 0)]
     seed: u64,
+    /// Spin every occurrence of a word or phrase in a text the same way
+    /// (a spinner with a fixed dictionary), instead of deciding each afresh.
+    #[arg(long)]
+    consistent: bool,
     /// Write the spun text only, even for JSONL input.
     #[arg(long)]
     text: bool,
@@ -40,6 +44,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         SpinOptions {
             rate: args.rate,
             seed: args.seed,
+            consistent: args.consistent,
             ..SpinOptions::default()
         },
     );
