@@ -183,8 +183,12 @@ impl NgramLm {
         };
         let vocab = fst::Map::new(c.require("lm.vocab", what)?)
             .map_err(|e| corrupt(format!("bad vocabulary: {e}")))?;
+        let uni_p = c.require("lm.uni.p", what)?;
+        let words = (uni_p.bytes().len() / 2) as u64;
+        let word_ids = crate::model::KeyIds::of(&vocab, words)
+            .map_err(|e| corrupt(format!("section lm.vocab: {e}")))?;
         let lm = NgramLm {
-            uni_p: c.require("lm.uni.p", what)?,
+            uni_p,
             uni_b: c.require("lm.uni.b", what)?,
             bi_k: c.require("lm.bi.k", what)?,
             bi_p: c.require("lm.bi.p", what)?,
@@ -195,7 +199,7 @@ impl NgramLm {
             bi_table: NgramTable::default(),
             tri_table: NgramTable::default(),
             instance: INSTANCES.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
-            word_ids: crate::model::KeyIds::of(&vocab),
+            word_ids,
             bos: vocab.get(BOS).map(|v| v as u32),
             eos: vocab.get(EOS).map(|v| v as u32),
             vocab,
@@ -226,8 +230,15 @@ impl NgramLm {
                 b.and_then(|b| b.as_slice::<i16>()),
             )
         };
-        lm.bi_table = table(&lm.bi_k, &lm.bi_p, Some(&lm.bi_b));
-        lm.tri_table = table(&lm.tri_k, &lm.tri_p, None);
+        // the two tables are independent: build them on two threads
+        let (bi, tri) = std::thread::scope(|s| {
+            let bi = s.spawn(|| table(&lm.bi_k, &lm.bi_p, Some(&lm.bi_b)));
+            let tri = table(&lm.tri_k, &lm.tri_p, None);
+            let bi = bi.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+            (bi, tri)
+        });
+        lm.bi_table = bi;
+        lm.tri_table = tri;
         Ok(lm)
     }
 

@@ -491,27 +491,23 @@ impl Model {
             reason: format!("bad params section: {reason}"),
         })?;
         // A file whose checksum was recomputed after damage passes the
-        // container's checks: walk the fst sections whole (the fst crate
-        // panics on some damaged nodes, so a walk at load means no lookup
-        // meets one later) and turn any panic of the section readers into
-        // an error naming the file.
+        // container's checks: the readers walk the fst sections whole as
+        // they load them (the fst crate panics on some damaged nodes, so a
+        // walk at load means no lookup meets one later), and any panic of
+        // theirs becomes an error naming the file.
         let corrupt = |reason: String| Error::CorruptModel {
             what: what.to_string(),
             reason,
         };
         let (lm, lexicon) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            // (fst, the section with one item per id, the item's size)
-            for (name, items, size) in [("lm.vocab", "lm.uni.p", 2), ("lex.fst", "lex.pos", 1)] {
-                if let (Some(fst), Some(items)) = (c.section(name), c.section(items)) {
-                    let ids = items.bytes().len() / size;
-                    walk_fst(fst.bytes(), ids as u64)
-                        .map_err(|e| corrupt(format!("section {name}: {e}")))?;
-                }
-            }
-            Ok::<_, Error>((
-                NgramLm::from_container(&c, what)?,
-                Lexicon::from_container(&c, what)?,
-            ))
+            // the language model and the lexicon are independent: load them
+            // on two threads (a panic in either is re-raised here)
+            std::thread::scope(|s| {
+                let lm = s.spawn(|| NgramLm::from_container(&c, what));
+                let lexicon = Lexicon::from_container(&c, what);
+                let lm = lm.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+                Ok::<_, Error>((lm?, lexicon?))
+            })
         }))
         .unwrap_or_else(|_| Err(corrupt("a damaged section made its reader fail".into())))?;
         Ok(Model {
@@ -552,7 +548,13 @@ impl Model {
 pub(crate) struct KeyIds(rustc_hash::FxHashMap<Box<str>, u32>);
 
 impl KeyIds {
-    pub(crate) fn of<D: AsRef<[u8]>>(map: &fst::Map<D>) -> KeyIds {
+    /// Reads every key of `map` (visiting every reachable node, so that a
+    /// damaged node shows now rather than in a later lookup), checking
+    /// that each id is below `limit`.
+    pub(crate) fn of<D: AsRef<[u8]>>(
+        map: &fst::Map<D>,
+        limit: u64,
+    ) -> std::result::Result<KeyIds, String> {
         use fst::Streamer;
         let mut ids = rustc_hash::FxHashMap::default();
         // the stored length of a damaged fst can be anything; each key
@@ -560,31 +562,20 @@ impl KeyIds {
         ids.reserve(map.len().min(map.as_fst().as_bytes().len()));
         let mut stream = map.stream();
         while let Some((key, id)) = stream.next() {
+            if id >= limit {
+                return Err(format!("id {id} out of range (there are {limit})"));
+            }
             if let Ok(key) = std::str::from_utf8(key) {
                 ids.insert(key.into(), id as u32);
             }
         }
-        KeyIds(ids)
+        Ok(KeyIds(ids))
     }
 
     #[inline]
     pub(crate) fn get(&self, key: &str) -> Option<u32> {
         self.0.get(key).copied()
     }
-}
-
-/// Visits every key of an fst map (every reachable node), checking that
-/// each value is an id below `ids`.
-fn walk_fst(bytes: &[u8], ids: u64) -> std::result::Result<(), String> {
-    use fst::Streamer;
-    let map = fst::Map::new(bytes).map_err(|e| e.to_string())?;
-    let mut stream = map.stream();
-    while let Some((_, id)) = stream.next() {
-        if id >= ids {
-            return Err(format!("id {id} out of range (there are {ids})"));
-        }
-    }
-    Ok(())
 }
 
 /// Serialises a model's parts into container bytes.

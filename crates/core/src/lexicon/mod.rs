@@ -57,17 +57,20 @@ impl Lexicon {
             std::str::from_utf8(irr.bytes())
                 .map_err(|_| corrupt("irregular forms are not UTF-8".into()))?,
         );
+        let pos = c.require("lex.pos", what)?;
+        let phrase_ids = crate::model::KeyIds::of(&phrases, pos.bytes().len() as u64)
+            .map_err(|e| corrupt(format!("section lex.fst: {e}")))?;
         let lex = Lexicon {
             str_off: c.require("lex.str.off", what)?,
             strs: c.require("lex.str", what)?,
-            pos: c.require("lex.pos", what)?,
+            pos,
             fwd_off: c.require("lex.fwd.off", what)?,
             fwd_id: c.require("lex.fwd.id", what)?,
             fwd_w: c.require("lex.fwd.w", what)?,
             rev_off: c.require("lex.rev.off", what)?,
             rev_id: c.require("lex.rev.id", what)?,
             rev_w: c.require("lex.rev.w", what)?,
-            phrase_ids: crate::model::KeyIds::of(&phrases),
+            phrase_ids,
             phrases,
             irregular,
         };
