@@ -68,8 +68,8 @@ impl<'a> Spinner<'a> {
         let words = t.words();
         let mut out = String::with_capacity(text.len() + text.len() / 8);
         let mut cursor = 0usize;
-        // with `consistent`: each phrase's fate, by its lower-case form
-        let mut fate: std::collections::HashMap<String, Option<String>> =
+        // each phrase's first fate, by its lower-case form (for `consistent`)
+        let mut fates: std::collections::HashMap<String, Option<String>> =
             std::collections::HashMap::new();
         let mut i = 0;
         while i < words.len() {
@@ -110,48 +110,26 @@ impl<'a> Spinner<'a> {
                 if is_name && k == 1 {
                     continue;
                 }
-                let decided = if self.opts.consistent {
-                    fate.get(&key).cloned()
-                } else {
-                    None
-                };
-                let chosen: String = match decided {
-                    Some(Some(text)) => text,
-                    Some(None) => {
-                        if k == 1 {
-                            break;
-                        }
-                        continue;
-                    }
+                // Some(original's replacement) or None (kept)
+                let fate = match fates.get(&key).filter(|_| self.opts.consistent) {
+                    Some(f) => f.clone(),
                     None => {
                         let options = self.lexicon.spins(&key);
                         if options.is_empty() {
                             continue;
                         }
-                        if !rng.gen_bool(rate.clamp(0.0, 1.0)) {
-                            if self.opts.consistent {
-                                fate.insert(key, None);
-                            }
-                            if k == 1 {
-                                break;
-                            }
-                            continue;
-                        }
-                        let total: f64 = options.iter().map(|c| (c.ln_channel as f64).exp()).sum();
-                        let mut pick = rng.gen_range(0.0..total);
-                        let mut chosen = &options[0];
-                        for c in &options {
-                            pick -= (c.ln_channel as f64).exp();
-                            if pick <= 0.0 {
-                                chosen = c;
-                                break;
-                            }
-                        }
-                        if self.opts.consistent {
-                            fate.insert(key, Some(chosen.text.clone()));
-                        }
-                        chosen.text.clone()
+                        let f = rng
+                            .gen_bool(rate.clamp(0.0, 1.0))
+                            .then(|| draw(&options, &mut rng));
+                        fates.insert(key, f.clone());
+                        f
                     }
+                };
+                let Some(chosen) = fate else {
+                    if k == 1 {
+                        break;
+                    }
+                    continue;
                 };
                 let last = &words[i + k - 1];
                 out.push_str(&text[cursor..w.bytes.start]);
@@ -175,4 +153,17 @@ impl<'a> Spinner<'a> {
         out.push_str(&text[cursor..]);
         out
     }
+}
+
+/// Draws a synonym with its channel probability.
+fn draw(options: &[crate::lexicon::Candidate], rng: &mut SmallRng) -> String {
+    let total: f64 = options.iter().map(|c| (c.ln_channel as f64).exp()).sum();
+    let mut pick = rng.gen_range(0.0..total);
+    for c in options {
+        pick -= (c.ln_channel as f64).exp();
+        if pick <= 0.0 {
+            return c.text.clone();
+        }
+    }
+    options[0].text.clone()
 }
