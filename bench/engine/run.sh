@@ -6,8 +6,11 @@
 #
 # Data (read in place, never copied): ../shared/data/news-bbc/bbc_dev.jsonl,
 # ../shared/data/science/science_pairs_dev.jsonl and tortured_dev.tsv.
-# News is spun by `unspin spin` twice per rate: each occurrence decided
-# afresh, and `--consistent` (every occurrence of a word alike).
+# News is spun by `unspin spin` three ways per rate: its default spinner
+# (each occurrence decided afresh, familiar synonyms favoured as real
+# spinners do, see bench/engine/real_spins.tsv), `--consistent` (every
+# occurrence of a word alike), and the plain thesaurus-channel draw of the
+# first five sessions (`--familiarity 0 --channel-power 1`), for continuity.
 # Splits: BBC articles are split by md5(id) mod 2; split A was used to
 # choose the decoder parameters, every figure here is on split B.
 # Output: a table on stdout and bench/out/engine.json.
@@ -42,7 +45,13 @@ for rate in 0.3 0.5; do
   # a spinner with a fixed dictionary: every occurrence of a word alike
   "$bin" spin --consistent --rate "$rate" --seed 7 "$out/bbc_B.jsonl" > "$out/bbc_B_spun_c$rate.jsonl"
   report[news_c$rate]=$("$bin" eval --json --pairs "$out/bbc_B_spun_c$rate.jsonl")
+  # the plain channel draw: rarer thesaurus entries
+  "$bin" spin --familiarity 0 --channel-power 1 --rate "$rate" --seed 7 "$out/bbc_B.jsonl" > "$out/bbc_B_spun_u$rate.jsonl"
+  report[news_u$rate]=$("$bin" eval --json --pairs "$out/bbc_B_spun_u$rate.jsonl")
 done
+# hand-made sentences around the real spins PRODUCT.md §1 quotes (14 pairs:
+# indicative only, and seen while choosing the parameters)
+report[examples]=$("$bin" eval --json --pairs bench/engine/product_examples.jsonl)
 report[science_nolist]=$("$bin" eval --json --pairs "$data/science/science_pairs_dev.jsonl")
 report[science_list]=$("$bin" eval --json --pairs "$data/science/science_pairs_dev.jsonl" \
   --fingerprints "$data/science/tortured_dev.tsv")
@@ -62,13 +71,16 @@ m_detect=$(mem "$bin" detect --format jsonl "$out/bbc_all.jsonl")
 
 python3 - "$out/engine.json" "$bytes" "$t_wc" "$t_detect" "$t_restore" "$m_detect" \
   "${report[news_0.3]}" "${report[news_0.5]}" "${report[news_c0.3]}" "${report[news_c0.5]}" \
+  "${report[news_u0.3]}" "${report[news_u0.5]}" "${report[examples]}" \
   "${report[science_nolist]}" "${report[science_list]}" <<'PY'
 import json, sys
 path, nbytes, t_wc, t_det, t_res, mem_kb = sys.argv[1:7]
 nbytes, t_wc, t_det, t_res = int(nbytes), float(t_wc), float(t_det), float(t_res)
 runs = dict(zip(["news spun 0.3", "news spun 0.5", "news spun 0.3, consistent",
-                 "news spun 0.5, consistent", "science, no list", "science, dev list"],
-                [json.loads(x) for x in sys.argv[7:13]]))
+                 "news spun 0.5, consistent", "news spun 0.3, plain channel",
+                 "news spun 0.5, plain channel", "PRODUCT.md §1 examples",
+                 "science, no list", "science, dev list"],
+                [json.loads(x) for x in sys.argv[7:16]]))
 mb = nbytes / 1e6
 speed = {
     "input_mb": mb,

@@ -562,7 +562,7 @@ fn main() {
             });
             if let Ok(model) = &model {
                 let sp = unspin_core::spin::Spinner::new(
-                    model.lexicon(),
+                    model,
                     unspin_core::spin::SpinOptions {
                         rate,
                         seed: o.seed,

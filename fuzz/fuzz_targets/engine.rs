@@ -40,7 +40,7 @@ fuzz_target!(|data: &[u8]| {
     // spin, then restore the spun text
     let m = model();
     let spinner = Spinner::new(
-        m.lexicon(),
+        &m,
         SpinOptions {
             rate: f64::from(flags >> 4) / 15.0,
             seed: u64::from(flags),

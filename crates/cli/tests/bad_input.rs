@@ -320,6 +320,23 @@ fn set_overrides_a_decoder_parameter_for_one_run() {
 }
 
 #[test]
+fn spin_refuses_draw_exponents_out_of_range() {
+    for flag in ["--familiarity", "--channel-power"] {
+        for bad in ["-1", "5", "NaN"] {
+            let arg = format!("{flag}={bad}");
+            let o = run(&["spin", &arg], b"The committee approved the plan.");
+            assert_eq!(o.status.code(), Some(2), "{flag} {bad}");
+            assert!(stderr(&o).contains(flag), "{flag} {bad}: {}", stderr(&o));
+        }
+    }
+    let o = run(
+        &["spin", "--familiarity", "0"],
+        b"The committee approved the plan.",
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
+#[test]
 fn set_with_an_unknown_name_or_a_bad_value_is_an_error() {
     let o = run(&["detect", "--set", "no_such_knob=1"], b"text");
     assert_eq!(o.status.code(), Some(2));

@@ -68,28 +68,45 @@ pub struct Unspinner {
     model: Model,
     fingerprints: Option<Arc<Fingerprints>>,
     phrase_starts: Arc<PhraseStarts>,
-    cache: Arc<CandidateCache>,
+    cache: Arc<Cache<Candidates>>,
+    /// ln Z(original) of the familiarity channel, by original
+    norms: Arc<Cache<f32>>,
 }
 
-/// A candidate original: its text, its LM ids, ln P(spun | original).
-type Candidate = (String, Vec<u32>, f32);
+/// A candidate original: its text, its LM ids, ln P(spun | original) by
+/// the thesaurus, and the familiarity channel's correction to
+/// `channel_weight` × that, in ln units (0 without familiarity).
+type Candidate = (String, Vec<u32>, f32, f32);
 type Candidates = Arc<Vec<Candidate>>;
 
-/// Candidate lists by spun phrase, shared by every thread using one
-/// unspinner. Bounded: it is emptied when it reaches its capacity.
-#[derive(Debug, Default)]
-struct CandidateCache {
-    map: std::sync::RwLock<HashMap<String, Candidates>>,
+/// Values by phrase (candidate lists by spun phrase, normalisers by
+/// original), shared by every thread using one unspinner. Bounded: it is
+/// emptied when it reaches its capacity.
+#[derive(Debug)]
+struct Cache<V> {
+    map: std::sync::RwLock<HashMap<String, V>>,
+}
+
+impl<V> Default for Cache<V> {
+    fn default() -> Cache<V> {
+        Cache {
+            map: Default::default(),
+        }
+    }
 }
 
 const CACHE_CAPACITY: usize = 200_000;
 
-impl CandidateCache {
-    fn get(&self, key: &str) -> Option<Candidates> {
+/// How many of a span's candidates, best by prior and thesaurus channel,
+/// are weighed again by the familiarity channel.
+const FAMILIARITY_POOL: usize = 24;
+
+impl<V: Clone> Cache<V> {
+    fn get(&self, key: &str) -> Option<V> {
         self.map.read().ok()?.get(key).cloned()
     }
 
-    fn insert(&self, key: &str, v: Candidates) {
+    fn insert(&self, key: &str, v: V) {
         if let Ok(mut m) = self.map.write() {
             if m.len() >= CACHE_CAPACITY {
                 m.clear();
@@ -132,6 +149,7 @@ impl UnspinnerBuilder {
             fingerprints: self.fingerprints.clone(),
             phrase_starts,
             cache: Arc::default(),
+            norms: Arc::default(),
         }
     }
 }
@@ -541,16 +559,32 @@ impl Unspinner {
                 for w in ids.windows(2) {
                     prior += lm.bigram(Some(w[0]), w[1]) * LN10;
                 }
-                v.push((prior + c.ln_channel, (c.text, ids, c.ln_channel)));
+                v.push((prior + c.ln_channel, (c.text, ids, c.ln_channel, 0.0)));
             }
         }
         v.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let beta = self.params().familiarity as f32;
+        if beta > 0.0 {
+            // the spinner favours familiar synonyms: P(spun | original) =
+            // ch^cw f(spun)^beta / Z(original), so an original with many
+            // familiar synonyms gives any one of them a smaller share
+            let cw = self.params().channel_weight as f32;
+            // an unknown word is taken at the frequency the discount assumes
+            let unknown = self.params().unknown_unigram as f32;
+            let familiar = beta * lm.phrase_logp(key, unknown) * LN10;
+            v.truncate(FAMILIARITY_POOL);
+            for (score, c) in &mut v {
+                c.3 = familiar - self.norm(&c.0, cw, beta, unknown);
+                *score += c.3;
+            }
+            v.sort_by(|a, b| b.0.total_cmp(&a.0));
+        }
         // another spelling of the same word ("labour", "labor") is not a
         // substitution
         let variants = crate::spelling::variants(key);
         let v: Vec<_> = v
             .into_iter()
-            .filter(|(_, (text, _, _))| {
+            .filter(|(_, (text, _, _, _))| {
                 !variants.contains(text)
                     && !crate::spelling::variants(text).iter().any(|x| x == key)
             })
@@ -560,6 +594,30 @@ impl Unspinner {
         let v = Arc::new(v);
         self.cache.insert(key, Arc::clone(&v));
         v
+    }
+
+    /// ln Z(original) = ln Σ ch(s | original)^cw f(s)^beta over the spun
+    /// forms s the lexicon offers for it.
+    fn norm(&self, original: &str, cw: f32, beta: f32, unknown: f32) -> f32 {
+        if let Some(z) = self.norms.get(original) {
+            return z;
+        }
+        let lm = &self.model.lm;
+        let ln_w: Vec<f32> = self
+            .model
+            .lexicon
+            .spins(original)
+            .iter()
+            .map(|s| cw * s.ln_channel + beta * lm.phrase_logp(&s.text, unknown) * LN10)
+            .collect();
+        let top = ln_w.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+        let z = if ln_w.is_empty() {
+            0.0
+        } else {
+            top + ln_w.iter().map(|x| (x - top).exp()).sum::<f32>().ln()
+        };
+        self.norms.insert(original, z);
+        z
     }
 
     /// The alternatives of one sentence; None when it has none.
@@ -681,13 +739,13 @@ impl Unspinner {
                 let (keep_l, keep_r) = local(&mut ids[i..i + k].iter().copied());
                 // (gain with both neighbours, with the left only, with the right only)
                 let mut scored: Vec<([f32; 3], f32)> = Vec::with_capacity(cands.len());
-                for (_, cids, ln_channel) in cands.iter() {
+                for (_, cids, ln_channel, familiarity) in cands.iter() {
                     let cand_uni: f32 = cids.iter().map(|&c| lm.unigram(Some(c))).sum();
                     // discount part of the candidate's frequency advantage
                     let freq = -fw * (cand_uni - spun_uni).max(0.0) * LN10;
                     // the prior's share is the same for every candidate of
                     // the span, so it does not change their order
-                    let bonus = cw * ln_channel + freq;
+                    let bonus = cw * ln_channel + familiarity + freq;
                     let (l, r) = local(&mut cids.iter().map(|&c| Some(c)));
                     let (gl, gr) = (l - keep_l + bonus, r - keep_r + bonus);
                     scored.push(([gl + gr - bonus, gl, gr], bonus));
@@ -1272,6 +1330,62 @@ mod tests {
     }
 
     #[test]
+    fn the_familiarity_channel_normalises_over_the_originals_synonyms() {
+        use crate::lexicon::{morph::pos, LexiconBuilder};
+        let mut lm = crate::lm::LmBuilder::new();
+        for (w, p) in [
+            ("cold", -2.0),
+            ("chilly", -4.0),
+            ("cool", -3.0),
+            ("icy", -5.0),
+        ] {
+            lm.add(&[w], p, 0.0).unwrap();
+        }
+        let mut lex = LexiconBuilder::new();
+        lex.add("cold", "chilly", pos::ADJ, 1.0);
+        lex.add("cold", "cool", pos::ADJ, 3.0);
+        lex.add("cold", "frigorific", pos::ADJ, 1.0); // unknown to the LM
+        lex.add("icy", "chilly", pos::ADJ, 1.0);
+        let params = Params {
+            familiarity: 0.5,
+            channel_weight: 0.7,
+            unknown_unigram: -6.0,
+            ..Params::default()
+        };
+        let model = Model::from_bytes(&crate::model::write_model(
+            &lm.build().unwrap(),
+            &lex.build(),
+            &params,
+        ))
+        .unwrap();
+        let u = Unspinner::new(model.clone());
+        let cands = u.candidates("chilly");
+        let of = |text: &str| cands.iter().find(|c| c.0 == text).expect(text).clone();
+        // by hand: ln Z(cold) over its three synonyms (channel 1/5, 3/5, 1/5)
+        let term = |ch: f32, log10_f: f32| 0.7 * ch.ln() + 0.5 * log10_f * LN10;
+        let ln_z_cold = [term(0.2, -4.0), term(0.6, -3.0), term(0.2, -6.0)]
+            .iter()
+            .map(|x| x.exp())
+            .sum::<f32>()
+            .ln();
+        let familiar = 0.5 * -4.0 * LN10;
+        let cold = of("cold");
+        assert!((cold.2 - 0.2f32.ln()).abs() < 1e-2, "{cold:?}"); // stored to 3 decimals
+        assert!((cold.3 - (familiar - ln_z_cold)).abs() < 1e-3, "{cold:?}");
+        // "icy" has "chilly" as its only synonym: Z is that one term
+        let icy = of("icy");
+        assert!(
+            (icy.3 - (familiar - term(1.0, -4.0))).abs() < 1e-3,
+            "{icy:?}"
+        );
+        // off, the thesaurus channel stands alone
+        let mut plain = params.clone();
+        plain.familiarity = 0.0;
+        let u = Unspinner::builder(model).params(plain).build();
+        assert!(u.candidates("chilly").iter().all(|c| c.3 == 0.0));
+    }
+
+    #[test]
     fn doc_terms_find_words_and_contiguous_phrases() {
         let d = DocTerms {
             ids: vec![Some(1), Some(2), None, Some(3), Some(1)],
@@ -1284,7 +1398,7 @@ mod tests {
 
     #[test]
     fn the_prior_adds_the_document_terms() {
-        let cands: Candidates = Arc::new(vec![("x".into(), vec![7], 0.0)]);
+        let cands: Candidates = Arc::new(vec![("x".into(), vec![7], 0.0, 0.0)]);
         let alt = |in_doc, repeated| Alt {
             start: 0,
             end: 1,

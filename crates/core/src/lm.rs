@@ -378,6 +378,24 @@ impl NgramLm {
         self.bigram(b, w)
     }
 
+    /// log10 P(phrase) out of context, for a lower-case phrase of
+    /// space-separated words: its first word's unigram, then bigrams along
+    /// it; an unknown word costs `unknown` (and the next word starts afresh).
+    pub fn phrase_logp(&self, phrase: &str, unknown: f32) -> f32 {
+        let mut prev: Option<u32> = None;
+        let mut total = 0.0;
+        for w in phrase.split(' ') {
+            let id = self.id(w);
+            total += match (prev, id) {
+                (_, None) => unknown,
+                (None, Some(x)) => self.unigram(Some(x)),
+                (Some(p), Some(x)) => self.bigram(Some(p), x),
+            };
+            prev = id;
+        }
+        total
+    }
+
     /// True when the bigram (a, b) is stored.
     #[inline]
     pub fn has_bigram(&self, a: u32, b: u32) -> bool {
@@ -625,6 +643,12 @@ mod tests {
         assert_eq!(lm.logp((lm.id("<s>"), cold), war), q(-0.1));
         assert_eq!(lm.logp((None, None), None), UNKNOWN_LOGP);
         assert!(lm.sentence_logp(&["cold", "war"]) > lm.sentence_logp(&["chilly", "war"]));
+        // out of context: unigram, then bigram; an unknown word at its price
+        assert_eq!(lm.phrase_logp("cold war", -9.0), q(-2.0) + q(-0.5));
+        assert_eq!(
+            lm.phrase_logp("cold frost war", -9.0),
+            q(-2.0) - 9.0 + q(-2.0)
+        );
     }
 
     #[test]

@@ -262,6 +262,12 @@ pub struct Params {
     /// scale of ln P(spun | original): 1 trusts the thesaurus' channel fully,
     /// lower values flatten it (the spinner's dictionary is unknown)
     pub channel_weight: f64,
+    /// the spinner's preference for familiar synonyms: with it above 0,
+    /// ln P(spun | original) is `channel_weight` × the thesaurus's, plus
+    /// `familiarity` × ln P_LM(spun), normalised over the original's
+    /// synonyms (as `unspin spin` draws them); 0 leaves the thesaurus's
+    /// channel unnormalised
+    pub familiarity: f64,
     /// minimum gain in natural log units before a change is made
     pub change_margin: f64,
     /// cap, in ln units, on the channel cost of a candidate that forms a
@@ -311,6 +317,7 @@ impl Default for Params {
             repeated_word_cost: 0.0,
             freq_weight: 0.5,
             channel_weight: 0.5,
+            familiarity: 0.0,
             change_margin: 1.0,
             collocation_channel_floor: -5.0,
             require_unseen: true,
@@ -354,6 +361,7 @@ impl Params {
         weight("repeated_word_cost", self.repeated_word_cost)?;
         weight("freq_weight", self.freq_weight)?;
         weight("channel_weight", self.channel_weight)?;
+        weight("familiarity", self.familiarity)?;
         weight("change_margin", self.change_margin)?;
         for (name, v) in [
             ("flag_threshold", self.flag_threshold),
@@ -722,6 +730,10 @@ mod tests {
             },
             Params {
                 change_margin: -1.0,
+                ..Params::default()
+            },
+            Params {
+                familiarity: -0.3,
                 ..Params::default()
             },
             Params {

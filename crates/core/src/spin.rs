@@ -2,20 +2,30 @@
 //!
 //! It imitates the thesaurus spinners described in PRODUCT.md §1: it walks
 //! the text and, at a given rate, replaces words and phrases (one to three
-//! words) by a synonym drawn from the lexicon's forward index with its
-//! channel probability — so wrong senses are as likely as the spinner's
-//! dictionary makes them — keeping inflection and capitalisation, breaking
-//! collocations word by word, leaving the article before a swapped word
-//! as it was ("a impartial"), sparing names, and spelling out some
-//! numbers. Each occurrence is decided afresh, or, with
-//! [`SpinOptions::consistent`], every occurrence of a word or phrase in a
-//! text gets the first occurrence's fate (a spinner with a fixed
-//! dictionary). The same seed gives the same output.
+//! words) by a synonym drawn from the lexicon's forward index — so wrong
+//! senses are as likely as the spinner's dictionary makes them — keeping
+//! inflection and capitalisation, breaking collocations word by word,
+//! leaving the article before a swapped word as it was ("a impartial"),
+//! sparing names, and spelling out some numbers. Each occurrence is decided
+//! afresh, or, with [`SpinOptions::consistent`], every occurrence of a word
+//! or phrase in a text gets the first occurrence's fate (a spinner with a
+//! fixed dictionary). The same seed gives the same output.
+//!
+//! The draw weighs a synonym by its channel probability raised to
+//! [`SpinOptions::channel_power`] times its language-model probability
+//! raised to [`SpinOptions::familiarity`]: real spinners' dictionaries
+//! favour familiar words ("workers", "celebration", "chilly"), not the
+//! thesaurus's rarest entries. The defaults are the maximum-likelihood fit
+//! to the real spins listed in PRODUCT.md §1 (`bench/engine/real_spins.tsv`,
+//! `cargo run --release -p unspin-core --example spinfit`); 0 and 1 give
+//! the plain channel draw of earlier versions.
 
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
 
 use crate::lexicon::Lexicon;
+use crate::lm::{NgramLm, UNKNOWN_LOGP};
+use crate::model::Model;
 use crate::numbers::spell;
 use crate::text::{is_function_word, Case, Text};
 
@@ -32,6 +42,10 @@ pub struct SpinOptions {
     pub number_rate: f64,
     /// spin every occurrence of a word or phrase in a text alike
     pub consistent: bool,
+    /// exponent of the synonym's language-model probability in the draw
+    pub familiarity: f64,
+    /// exponent of the channel probability in the draw
+    pub channel_power: f64,
 }
 
 impl Default for SpinOptions {
@@ -42,6 +56,8 @@ impl Default for SpinOptions {
             function_word_rate: 0.3,
             number_rate: 0.3,
             consistent: false,
+            familiarity: 0.3,
+            channel_power: 0.7,
         }
     }
 }
@@ -49,13 +65,36 @@ impl Default for SpinOptions {
 /// The spinner simulator.
 pub struct Spinner<'a> {
     lexicon: &'a Lexicon,
+    lm: &'a NgramLm,
     opts: SpinOptions,
 }
 
 impl<'a> Spinner<'a> {
-    /// A spinner over a lexicon.
-    pub fn new(lexicon: &'a Lexicon, opts: SpinOptions) -> Spinner<'a> {
-        Spinner { lexicon, opts }
+    /// A spinner over a model's lexicon, weighing synonyms with its
+    /// language model.
+    pub fn new(model: &'a Model, opts: SpinOptions) -> Spinner<'a> {
+        Spinner {
+            lexicon: model.lexicon(),
+            lm: model.lm(),
+            opts,
+        }
+    }
+
+    /// ln of each synonym's draw weight (see the module docs).
+    pub fn weights(&self, options: &[crate::lexicon::Candidate]) -> Vec<f64> {
+        let (beta, gamma) = (self.opts.familiarity, self.opts.channel_power);
+        options
+            .iter()
+            .map(|c| {
+                let familiar = if beta == 0.0 {
+                    0.0
+                } else {
+                    beta * (self.lm.phrase_logp(&c.text, UNKNOWN_LOGP) * std::f32::consts::LN_10)
+                        as f64
+                };
+                gamma * c.ln_channel as f64 + familiar
+            })
+            .collect()
     }
 
     /// Spins one text. Each text gets its own stream from the seed and
@@ -120,7 +159,7 @@ impl<'a> Spinner<'a> {
                         }
                         let f = rng
                             .gen_bool(rate.clamp(0.0, 1.0))
-                            .then(|| draw(&options, &mut rng));
+                            .then(|| draw(&options, &self.weights(&options), &mut rng));
                         fates.insert(key, f.clone());
                         f
                     }
@@ -155,12 +194,13 @@ impl<'a> Spinner<'a> {
     }
 }
 
-/// Draws a synonym with its channel probability.
-fn draw(options: &[crate::lexicon::Candidate], rng: &mut SmallRng) -> String {
-    let total: f64 = options.iter().map(|c| (c.ln_channel as f64).exp()).sum();
-    let mut pick = rng.gen_range(0.0..total);
-    for c in options {
-        pick -= (c.ln_channel as f64).exp();
+/// Draws a synonym by its ln weight.
+fn draw(options: &[crate::lexicon::Candidate], ln_w: &[f64], rng: &mut SmallRng) -> String {
+    let top = ln_w.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let w: Vec<f64> = ln_w.iter().map(|x| (x - top).exp()).collect();
+    let mut pick = rng.gen_range(0.0..w.iter().sum::<f64>());
+    for (c, x) in options.iter().zip(&w) {
+        pick -= x;
         if pick <= 0.0 {
             return c.text.clone();
         }

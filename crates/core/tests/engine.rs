@@ -186,12 +186,19 @@ fn an_unknown_word_the_document_repeats_is_its_own_term() {
     );
 }
 
+/// Spun news: "number" → "variety", "cases" → "instances", "said" → "stated".
+const SPUN_REPORT: &str = "Officials said the number of lively instances fell sharply final week, while the overall variety of cases recorded since March rose. The authorities stated the restoration charge had improved and that hospitals have been coping.";
+
 #[test]
 fn restore_applies_only_changes_above_its_threshold() {
     let u = unspinner();
-    let text = "Officials said the number of lively instances fell sharply final week.";
+    let text = SPUN_REPORT;
     let r = u.restore(text);
-    assert!(r.text.contains("active cases"), "{:?}", r.changes);
+    assert!(
+        r.text.contains("overall number of cases"),
+        "{:?}",
+        r.changes
+    );
     assert!(r.changes.iter().all(|c| c.score > 0.0));
     let strict = with_params(&u, |p| p.restore_threshold = 1.0);
     assert_eq!(strict.restore(text).text, text);
@@ -202,14 +209,21 @@ fn restore_applies_only_changes_above_its_threshold() {
 #[test]
 fn a_candidate_the_document_uses_elsewhere_is_preferred() {
     // "said" stands elsewhere in this spun text, so "stated" reads as a
-    // spinner's swap for it
+    // spinner's swap for it: the bonus makes "said" the surer choice
     let u = unspinner();
-    let text = "Officials said the number of lively instances fell sharply final week, while the overall variety of cases recorded since March rose. The authorities stated the restoration charge had improved and that hospitals have been coping.";
-    let r = u.restore(text);
-    assert!(r.text.contains("authorities said"), "{:?}", r.changes);
-    let without = with_params(&u, |p| p.doc_term_bonus = 0.0);
-    let r = without.restore(text);
-    assert!(r.text.contains("authorities stated"), "{:?}", r.changes);
+    let confidence = |u: &Unspinner| {
+        let r = u.restore(SPUN_REPORT);
+        assert!(r.text.contains("authorities said"), "{:?}", r.changes);
+        let c = r
+            .changes
+            .iter()
+            .find(|c| c.from == "stated")
+            .expect("stated");
+        c.score
+    };
+    let with = confidence(&u);
+    let without = confidence(&with_params(&u, |p| p.doc_term_bonus = 0.0));
+    assert!(with > without + 0.1, "{with} / {without}");
 }
 
 #[test]
@@ -233,6 +247,42 @@ fn a_word_the_text_repeats_reads_as_the_writers_choice() {
 }
 
 #[test]
+fn the_spinner_favours_familiar_synonyms_when_told_to() {
+    use unspin_core::spin::{SpinOptions, Spinner};
+    let u = unspinner();
+    let lm = u.model().lm();
+    // every word the spinner writes in, and how many of them the language
+    // model does not know
+    let unknown_share = |familiarity: f64| {
+        let opts = SpinOptions {
+            rate: 1.0,
+            familiarity,
+            channel_power: 1.0,
+            ..SpinOptions::default()
+        };
+        let spinner = Spinner::new(u.model(), opts);
+        let (mut written, mut unknown) = (0, 0);
+        for salt in 0..20 {
+            let text = "The committee approved the plan after a long debate about the cost of new schools and roads.";
+            let spun = spinner.spin(text, salt);
+            let before: std::collections::HashSet<String> =
+                unspin_core::text::metric_words(text).into_iter().collect();
+            for w in unspin_core::text::metric_words(&spun) {
+                if !before.contains(&w) {
+                    written += 1;
+                    unknown += usize::from(lm.id(&w).is_none());
+                }
+            }
+        }
+        assert!(written > 100, "{written}");
+        unknown as f64 / written as f64
+    };
+    let plain = unknown_share(0.0);
+    let familiar = unknown_share(1.0);
+    assert!(familiar < plain / 2.0, "{familiar} / {plain}");
+}
+
+#[test]
 fn a_consistent_spinner_swaps_every_occurrence_alike() {
     use unspin_core::spin::{SpinOptions, Spinner};
     let u = unspinner();
@@ -248,13 +298,13 @@ fn a_consistent_spinner_swaps_every_occurrence_alike() {
         seed: 11,
         ..SpinOptions::default()
     };
-    let each = Spinner::new(u.model().lexicon(), opts.clone()).spin(&text, 0);
+    let each = Spinner::new(u.model(), opts.clone()).spin(&text, 0);
     assert!(sentences(&each).len() > 1, "{each}");
     let consistent = SpinOptions {
         consistent: true,
         ..opts
     };
-    let alike = Spinner::new(u.model().lexicon(), consistent).spin(&text, 0);
+    let alike = Spinner::new(u.model(), consistent).spin(&text, 0);
     assert_ne!(alike, text);
     assert_eq!(sentences(&alike).len(), 1, "{alike}");
 }

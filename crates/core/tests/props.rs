@@ -131,7 +131,7 @@ proptest! {
         rate in 0.0f64..=1.0,
     ) {
         let u = unspinner();
-        let spinner = Spinner::new(u.model().lexicon(), SpinOptions { rate, seed, ..SpinOptions::default() });
+        let spinner = Spinner::new(u.model(), SpinOptions { rate, seed, ..SpinOptions::default() });
         let spun = spinner.spin(&text, 3);
         prop_assert_eq!(&spinner.spin(&text, 3), &spun);
         check_detection(&spun, &u.detect(&spun));

@@ -28,6 +28,13 @@ pub struct Args {
     /// (a spinner with a fixed dictionary), instead of deciding each afresh.
     #[arg(long)]
     consistent: bool,
+    /// Exponent of a synonym's language-model probability in the draw
+    /// (0: familiar and rare synonyms alike).
+    #[arg(long, default_value_t = SpinOptions::default().familiarity)]
+    familiarity: f64,
+    /// Exponent of a synonym's channel probability in the draw.
+    #[arg(long, default_value_t = SpinOptions::default().channel_power)]
+    channel_power: f64,
     /// Write the spun text only, even for JSONL input.
     #[arg(long)]
     text: bool,
@@ -39,12 +46,23 @@ pub fn run(args: Args) -> Result<ExitCode> {
         "--rate must be between 0 and 1"
     );
     let model = args.model.model()?;
+    for (name, x) in [
+        ("--familiarity", args.familiarity),
+        ("--channel-power", args.channel_power),
+    ] {
+        anyhow::ensure!(
+            x.is_finite() && (0.0..=4.0).contains(&x),
+            "{name} must be between 0 and 4"
+        );
+    }
     let spinner = Spinner::new(
-        model.lexicon(),
+        &model,
         SpinOptions {
             rate: args.rate,
             seed: args.seed,
             consistent: args.consistent,
+            familiarity: args.familiarity,
+            channel_power: args.channel_power,
             ..SpinOptions::default()
         },
     );
