@@ -555,10 +555,7 @@ impl Unspinner {
             if let Some(ids) = ids {
                 // P(original) out of context: its first word's unigram, then
                 // bigrams along the phrase
-                let mut prior = lm.unigram(Some(ids[0])) * LN10;
-                for w in ids.windows(2) {
-                    prior += lm.bigram(Some(w[0]), w[1]) * LN10;
-                }
+                let prior = lm.ids_logp(ids.iter().map(|&x| Some(x)), 0.0) * LN10;
                 v.push((prior + c.ln_channel, (c.text, ids, c.ln_channel, 0.0)));
             }
         }

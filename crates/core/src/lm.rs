@@ -382,10 +382,15 @@ impl NgramLm {
     /// space-separated words: its first word's unigram, then bigrams along
     /// it; an unknown word costs `unknown` (and the next word starts afresh).
     pub fn phrase_logp(&self, phrase: &str, unknown: f32) -> f32 {
+        self.ids_logp(phrase.split(' ').map(|w| self.id(w)), unknown)
+    }
+
+    /// [`NgramLm::phrase_logp`] of a phrase already mapped to ids (None for
+    /// an unknown word).
+    pub fn ids_logp(&self, ids: impl IntoIterator<Item = Option<u32>>, unknown: f32) -> f32 {
         let mut prev: Option<u32> = None;
         let mut total = 0.0;
-        for w in phrase.split(' ') {
-            let id = self.id(w);
+        for id in ids {
             total += match (prev, id) {
                 (_, None) => unknown,
                 (None, Some(x)) => self.unigram(Some(x)),
