@@ -185,7 +185,7 @@ impl Lexicon {
     /// Candidate originals of a lower-case spun phrase, inflected like it.
     /// The best channel score wins when two routes give the same text.
     pub fn candidates(&self, spun: &str) -> Vec<Candidate> {
-        let mut best: HashMap<String, f32> = HashMap::new();
+        let mut best: rustc_hash::FxHashMap<String, f32> = Default::default();
         self.add_candidates(spun, spun, &mut best);
         // spinners split compounds ("Well being Ministry", from a
         // dictionary's "well-being"): the joined spelling's originals count
@@ -207,7 +207,7 @@ impl Lexicon {
     }
 
     /// Adds the originals of `key` to `best`, leaving out `spun` itself.
-    fn add_candidates(&self, key: &str, spun: &str, best: &mut HashMap<String, f32>) {
+    fn add_candidates(&self, key: &str, spun: &str, best: &mut rustc_hash::FxHashMap<String, f32>) {
         for (lemma, infl) in self.irregular.analyses(key) {
             let Some(lid) = self.id(&lemma) else { continue };
             if infl != Infl::Base && self.pos(lid) & infl.pos() == 0 {

@@ -4,7 +4,7 @@
 //! Regular forms follow WordNet's `morphy` detachment rules; irregular forms
 //! come from WordNet's exception lists (`*.exc`), stored in the model.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// An inflection slot.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -63,8 +63,8 @@ impl Infl {
 pub struct Irregular {
     /// form → (lemma, inflection)
     to_lemma: HashMap<String, Vec<(String, Infl)>>,
-    /// (lemma, inflection) → forms
-    to_form: HashMap<(String, Infl), Vec<String>>,
+    /// lemma → (inflection, form), looked up without allocating
+    to_form: HashMap<String, Vec<(Infl, String)>>,
 }
 
 fn classify(form: &str, lemma: &str, pos: u8) -> Infl {
@@ -104,9 +104,9 @@ impl Irregular {
         if !e.iter().any(|(l, i)| l == lemma && *i == infl) {
             e.push((lemma.to_string(), infl));
         }
-        let f = self.to_form.entry((lemma.to_string(), infl)).or_default();
-        if !f.iter().any(|x| x == form) {
-            f.push(form.to_string());
+        let f = self.to_form.entry(lemma.to_string()).or_default();
+        if !f.iter().any(|(i, x)| *i == infl && x == form) {
+            f.push((infl, form.to_string()));
         }
     }
 
@@ -145,9 +145,9 @@ impl Irregular {
                     let e = irr.to_lemma.entry(f.to_string()).or_default();
                     e.push((l.to_string(), infl));
                     irr.to_form
-                        .entry((l.to_string(), infl))
+                        .entry(l.to_string())
                         .or_default()
-                        .push(f.to_string());
+                        .push((infl, f.to_string()));
                 }
             }
         }
@@ -370,9 +370,18 @@ impl Irregular {
             return vec![lemma.to_string()];
         }
         let word_forms = |w: &str| -> Vec<String> {
-            match self.to_form.get(&(w.to_string(), infl)) {
-                Some(f) => f.clone(),
-                None => regular_form(w, infl).into_iter().collect(),
+            let irregular: Vec<String> = self
+                .to_form
+                .get(w)
+                .into_iter()
+                .flatten()
+                .filter(|(i, _)| *i == infl)
+                .map(|(_, f)| f.clone())
+                .collect();
+            if irregular.is_empty() {
+                regular_form(w, infl).into_iter().collect()
+            } else {
+                irregular
             }
         };
         match lemma.split_once(' ') {
@@ -440,5 +449,9 @@ mod tests {
             .contains(&("good".into(), Infl::Superlative)));
         let back = Irregular::from_text(&i.to_text());
         assert_eq!(back.forms("say", Infl::Past), ["said"]);
+        // a lemma irregular in one slot is regular in the others
+        assert_eq!(i.forms("good", Infl::Comparative), ["better"]);
+        assert_eq!(back.forms("good", Infl::Plural), ["goods"]);
+        assert_eq!(i.forms("say", Infl::Ing), ["saying"]);
     }
 }
