@@ -242,6 +242,9 @@ struct Lattice {
     alts: Vec<Alt>,
     /// words that have at least one alternative
     active: Vec<bool>,
+    /// what keeping each word costs beyond the prior: a word whose
+    /// article does not fit it ("a impartial") was likely swapped in
+    keep_extra: Vec<f32>,
     /// alternatives by start word
     by_start: Vec<Vec<u32>>,
 }
@@ -634,6 +637,26 @@ impl Unspinner {
             return None;
         }
         let ids: Vec<Option<u32>> = words.iter().map(|w| lm.id_lenient(&w.norm)).collect();
+        // "a" before a vowel sound or "an" before a consonant: spinners
+        // swap a word and leave its article ("a impartial celebration")
+        let article_cost = p.article_misfit_cost as f32;
+        let misfit = |j: usize, first: &str| -> bool {
+            j > 0
+                && (words[j - 1].norm == "a" || words[j - 1].norm == "an")
+                && t.gap_after(sent.start + j - 1).trim().is_empty()
+                && words[j].case != Case::Upper
+                && first.starts_with(|c: char| c.is_alphabetic())
+                && (words[j - 1].norm == "an") != starts_with_vowel_sound(first)
+        };
+        let keep_extra: Vec<f32> = (0..n)
+            .map(|j| {
+                if misfit(j, &words[j].norm) {
+                    -article_cost
+                } else {
+                    0.0
+                }
+            })
+            .collect();
         let fw = p.freq_weight as f32;
         let cw = p.channel_weight as f32;
 
@@ -736,13 +759,18 @@ impl Unspinner {
                 let (keep_l, keep_r) = local(&mut ids[i..i + k].iter().copied());
                 // (gain with both neighbours, with the left only, with the right only)
                 let mut scored: Vec<([f32; 3], f32)> = Vec::with_capacity(cands.len());
-                for (_, cids, ln_channel, familiarity) in cands.iter() {
+                for (text, cids, ln_channel, familiarity) in cands.iter() {
                     let cand_uni: f32 = cids.iter().map(|&c| lm.unigram(Some(c))).sum();
                     // discount part of the candidate's frequency advantage
                     let freq = -fw * (cand_uni - spun_uni).max(0.0) * LN10;
                     // the prior's share is the same for every candidate of
                     // the span, so it does not change their order
-                    let bonus = cw * ln_channel + familiarity + freq;
+                    let mut bonus = cw * ln_channel + familiarity + freq;
+                    // the original fitted its article: a candidate that
+                    // does not pays what keeping the misfit pays
+                    if keep_extra[i] != 0.0 && misfit(i, text) {
+                        bonus -= article_cost;
+                    }
                     let (l, r) = local(&mut cids.iter().map(|&c| Some(c)));
                     let (gl, gr) = (l - keep_l + bonus, r - keep_r + bonus);
                     scored.push(([gl + gr - bonus, gl, gr], bonus));
@@ -855,6 +883,7 @@ impl Unspinner {
             ids,
             alts,
             active,
+            keep_extra,
             by_start,
         })
     }
@@ -869,12 +898,14 @@ impl Unspinner {
             ids,
             alts,
             active,
+            keep_extra,
             by_start,
         } = l;
         let n = ids.len();
         let keep_cost: Vec<f32> = active
             .iter()
-            .map(|&a| if a { prior.keep } else { 0.0 })
+            .zip(keep_extra)
+            .map(|(&a, &extra)| if a { prior.keep + extra } else { 0.0 })
             .collect();
 
         // 2. beam search over word boundaries

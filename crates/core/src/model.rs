@@ -268,6 +268,10 @@ pub struct Params {
     /// synonyms (as `unspin spin` draws them); 0 leaves the thesaurus's
     /// channel unnormalised
     pub familiarity: f64,
+    /// cost, in ln units, of keeping a word its article does not fit ("a
+    /// impartial": spinners swap the word and leave the article), also paid
+    /// by a candidate original that would not fit it either
+    pub article_misfit_cost: f64,
     /// minimum gain in natural log units before a change is made
     pub change_margin: f64,
     /// cap, in ln units, on the channel cost of a candidate that forms a
@@ -318,6 +322,7 @@ impl Default for Params {
             freq_weight: 0.5,
             channel_weight: 0.5,
             familiarity: 0.0,
+            article_misfit_cost: 0.0,
             change_margin: 1.0,
             collocation_channel_floor: -5.0,
             require_unseen: true,
@@ -362,6 +367,7 @@ impl Params {
         weight("freq_weight", self.freq_weight)?;
         weight("channel_weight", self.channel_weight)?;
         weight("familiarity", self.familiarity)?;
+        weight("article_misfit_cost", self.article_misfit_cost)?;
         weight("change_margin", self.change_margin)?;
         for (name, v) in [
             ("flag_threshold", self.flag_threshold),
@@ -734,6 +740,10 @@ mod tests {
             },
             Params {
                 familiarity: -0.3,
+                ..Params::default()
+            },
+            Params {
+                article_misfit_cost: -3.0,
                 ..Params::default()
             },
             Params {

@@ -308,3 +308,24 @@ fn a_consistent_spinner_swaps_every_occurrence_alike() {
     assert_ne!(alike, text);
     assert_eq!(sentences(&alike).len(), 1, "{alike}");
 }
+
+#[test]
+fn a_word_its_article_does_not_fit_reads_as_swapped() {
+    // the spinner wrote "impartial" for "neutral" and left the "a"
+    let u = unspinner();
+    let text = "They asked for a impartial celebration to oversee the vote.";
+    let posterior = |u: &Unspinner| {
+        let u = with_params(u, |p| p.flag_threshold = 0.0);
+        let d = u.detect(text);
+        let s = d.spans.iter().find(|s| s.text == "impartial").cloned();
+        (s.map_or(0.0, |s| s.score), d.score)
+    };
+    let (with, doc_with) = posterior(&u);
+    let (without, doc_without) = posterior(&with_params(&u, |p| p.article_misfit_cost = 0.0));
+    assert!(with > without && with > 0.99, "{with} / {without}");
+    assert!(doc_with > doc_without + 0.1, "{doc_with} / {doc_without}");
+    // a fitting article is no evidence: the same sentence with "an"
+    let fitting = text.replace("a impartial", "an impartial");
+    let off = with_params(&u, |p| p.article_misfit_cost = 0.0);
+    assert_eq!(u.detect(&fitting), off.detect(&fitting));
+}
