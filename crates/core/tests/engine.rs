@@ -329,3 +329,16 @@ fn a_word_its_article_does_not_fit_reads_as_swapped() {
     let off = with_params(&u, |p| p.article_misfit_cost = 0.0);
     assert_eq!(u.detect(&fitting), off.detect(&fitting));
 }
+
+#[test]
+fn sentences_decoded_in_parallel_give_the_same_results() {
+    let u = unspinner();
+    let parallel = Unspinner::builder(u.model().clone())
+        .parallel_sentences(true)
+        .build();
+    let text = format!("{SPUN_REPORT} {SPUN_REPORT}\n\nThey asked for a impartial celebration.");
+    let (d, dp) = (u.detect(&text), parallel.detect(&text));
+    assert!(d.spans.len() > 4, "{d:?}");
+    assert_eq!(d, dp);
+    assert_eq!(u.restore(&text), parallel.restore(&text));
+}
