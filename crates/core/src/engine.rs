@@ -124,7 +124,6 @@ pub struct UnspinnerBuilder {
     model: Model,
     fingerprints: Option<Arc<Fingerprints>>,
     params: Option<Params>,
-    parallel: bool,
 }
 
 impl UnspinnerBuilder {
@@ -137,16 +136,6 @@ impl UnspinnerBuilder {
     /// Overrides the model's decoder parameters.
     pub fn params(&mut self, p: Params) -> &mut Self {
         self.params = Some(p);
-        self
-    }
-
-    /// Decodes the sentences of each document in parallel on rayon's
-    /// global pool (default: off). Results are the same either way; this
-    /// lowers the latency of one long document where nothing else keeps
-    /// the cores busy (a command on one file, a service answering a
-    /// person). Leave it off where documents already run in parallel.
-    pub fn parallel_sentences(&mut self, on: bool) -> &mut Self {
-        self.parallel = on;
         self
     }
 
@@ -163,7 +152,7 @@ impl UnspinnerBuilder {
             phrase_starts,
             cache: Arc::default(),
             norms: Arc::default(),
-            parallel: self.parallel,
+            parallel: false,
         }
     }
 }
@@ -389,8 +378,25 @@ impl Unspinner {
             model,
             fingerprints: None,
             params: None,
-            parallel: false,
         }
+    }
+
+    /// The same unspinner (sharing its caches), decoding the sentences of
+    /// each document in parallel on rayon's global pool, or not (the
+    /// default). Results are the same either way. It lowers the latency of
+    /// one document where nothing else keeps the cores busy (a command on
+    /// one file, a service answering one person); where documents already
+    /// run in parallel it only adds contention.
+    pub fn parallel_sentences(&self, on: bool) -> Unspinner {
+        Unspinner {
+            parallel: on,
+            ..self.clone()
+        }
+    }
+
+    /// True when it decodes each document's sentences in parallel.
+    pub fn decodes_sentences_in_parallel(&self) -> bool {
+        self.parallel
     }
 
     /// The model in use.
@@ -577,7 +583,7 @@ impl Unspinner {
     }
 
     /// `f` over a document's sentences (or their lattices), in order: on
-    /// rayon's pool with [`UnspinnerBuilder::parallel_sentences`].
+    /// rayon's pool with [`Unspinner::parallel_sentences`].
     fn per_sentence<T: Sync, R: Send>(&self, items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
         if self.parallel {
             use rayon::prelude::*;

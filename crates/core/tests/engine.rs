@@ -333,9 +333,7 @@ fn a_word_its_article_does_not_fit_reads_as_swapped() {
 #[test]
 fn sentences_decoded_in_parallel_give_the_same_results() {
     let u = unspinner();
-    let parallel = Unspinner::builder(u.model().clone())
-        .parallel_sentences(true)
-        .build();
+    let parallel = u.parallel_sentences(true);
     let text = format!("{SPUN_REPORT} {SPUN_REPORT}\n\nThey asked for a impartial celebration.");
     let (d, dp) = (u.detect(&text), parallel.detect(&text));
     assert!(d.spans.len() > 4, "{d:?}");

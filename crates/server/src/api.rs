@@ -8,7 +8,7 @@
 //! for JSON of the wrong shape (not an object, `text` missing or not a
 //! string, `id` neither a string nor a number).
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -32,6 +32,29 @@ pub(crate) struct AppState {
     pub(crate) unspinner: Unspinner,
     pub(crate) tracer: Option<Arc<dyn Tracer>>,
     pub(crate) limits: Limits,
+    /// analyses running now
+    pub(crate) in_flight: Arc<AtomicUsize>,
+}
+
+/// One running analysis, counted in [`AppState::in_flight`] while alive.
+struct Running(Arc<AtomicUsize>);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+impl AppState {
+    /// The unspinner for one analysis, and its place in the count. An
+    /// analysis that finds the server idle decodes its sentences on every
+    /// core (a person waiting on one document gets it sooner); under load
+    /// each keeps to one core, so that requests share the cores fairly.
+    fn start(&self) -> (Unspinner, Running) {
+        let idle = self.in_flight.fetch_add(1, Ordering::SeqCst) == 0;
+        let running = Running(Arc::clone(&self.in_flight));
+        (self.unspinner.parallel_sentences(idle), running)
+    }
 }
 
 /// An error answer: a status and a message, sent as `{"error": message}`.
@@ -232,8 +255,12 @@ async fn detect(
     body: Body,
 ) -> Result<Json<Value>, ApiError> {
     let Document { id, text, extra } = parse_document(&headers, body, st.limits.body_bytes)?;
-    let unspinner = st.unspinner.clone();
-    let detection = blocking(move || unspinner.detect(&text)).await?;
+    let (unspinner, running) = st.start();
+    let detection = blocking(move || {
+        let _running = running;
+        unspinner.detect(&text)
+    })
+    .await?;
     tracing::debug!(
         spans = detection.spans.len(),
         score = detection.score,
@@ -248,17 +275,26 @@ async fn restore(
     body: Body,
 ) -> Result<Json<Value>, ApiError> {
     let Document { id, text, extra } = parse_document(&headers, body, st.limits.body_bytes)?;
-    let unspinner = st.unspinner.clone();
+    let (unspinner, running) = st.start();
     let restoration = match st.tracer.clone() {
-        None => blocking(move || unspinner.restore(&text)).await?,
-        Some(tracer) => blocking(move || tracer.restore(&unspinner, &text))
+        None => {
+            blocking(move || {
+                let _running = running;
+                unspinner.restore(&text)
+            })
             .await?
-            .map_err(|e| {
-                ApiError::new(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    format!("restore by reference failed: {e}"),
-                )
-            })?,
+        }
+        Some(tracer) => blocking(move || {
+            let _running = running;
+            tracer.restore(&unspinner, &text)
+        })
+        .await?
+        .map_err(|e| {
+            ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                format!("restore by reference failed: {e}"),
+            )
+        })?,
     };
     tracing::debug!(changes = restoration.changes.len(), "restored");
     Ok(Json(record(id, extra, &restoration)?))
@@ -435,6 +471,29 @@ pub(crate) fn router(st: Arc<AppState>) -> Router {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_an_analysis_that_finds_the_server_idle_uses_every_core() {
+        let st = AppState {
+            unspinner: Unspinner::new(unspin_core::Model::builtin().expect("model")),
+            tracer: None,
+            limits: Limits::default(),
+            in_flight: Default::default(),
+        };
+        let (first, a) = st.start();
+        let (second, b) = st.start();
+        assert!(first.decodes_sentences_in_parallel());
+        assert!(!second.decodes_sentences_in_parallel());
+        drop(a);
+        let (third, c) = st.start();
+        assert!(
+            !third.decodes_sentences_in_parallel(),
+            "the second still runs"
+        );
+        drop((b, c));
+        assert_eq!(st.in_flight.load(Ordering::SeqCst), 0);
+        assert!(st.start().0.decodes_sentences_in_parallel());
+    }
 
     fn parse(ct: Option<&str>, body: &str) -> Result<Document, ApiError> {
         let mut h = HeaderMap::new();

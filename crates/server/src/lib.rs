@@ -148,6 +148,7 @@ impl ServerBuilder {
                 unspinner: self.unspinner.clone(),
                 tracer: self.tracer.clone(),
                 limits: self.limits,
+                in_flight: Default::default(),
             }),
         }
     }

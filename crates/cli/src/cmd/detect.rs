@@ -25,7 +25,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<ExitCode> {
-    let unspinner = args.model.unspinner_per_document()?;
+    let unspinner = args.model.unspinner()?.parallel_sentences(true);
     let human = !args.json && args.input.format() == Format::Text && output::stdout_is_terminal();
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());

@@ -4,7 +4,6 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use unspin_core::engine::UnspinnerBuilder;
 use unspin_core::{Model, Unspinner};
 
 pub mod detect;
@@ -44,16 +43,6 @@ impl ModelArgs {
 
     /// Builds the unspinner these flags describe.
     pub fn unspinner(&self) -> Result<Unspinner> {
-        Ok(self.builder()?.build())
-    }
-
-    /// The same, decoding each document's sentences on all cores: for
-    /// commands that take one document at a time (detect, restore, serve).
-    pub fn unspinner_per_document(&self) -> Result<Unspinner> {
-        Ok(self.builder()?.parallel_sentences(true).build())
-    }
-
-    fn builder(&self) -> Result<UnspinnerBuilder> {
         let model = self.model()?;
         let mut b = Unspinner::builder(model.clone());
         if !self.set.is_empty() {
@@ -62,7 +51,7 @@ impl ModelArgs {
         if let Some(path) = &self.fingerprints {
             b.fingerprints(unspin_core::fingerprints::Fingerprints::from_path(path)?);
         }
-        Ok(b)
+        Ok(b.build())
     }
 }
 

@@ -29,7 +29,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<ExitCode> {
-    let unspinner = args.model.unspinner_per_document()?;
+    let unspinner = args.model.unspinner()?.parallel_sentences(true);
     let index = args
         .index
         .as_deref()

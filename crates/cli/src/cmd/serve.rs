@@ -98,7 +98,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         }
         None => None,
     };
-    let unspinner = args.model.unspinner_per_document()?;
+    let unspinner = args.model.unspinner()?;
     let mut builder = Server::builder(unspinner);
     builder
         .body_limit(args.body_limit)
