@@ -276,26 +276,21 @@ async fn restore(
 ) -> Result<Json<Value>, ApiError> {
     let Document { id, text, extra } = parse_document(&headers, body, st.limits.body_bytes)?;
     let (unspinner, running) = st.start();
-    let restoration = match st.tracer.clone() {
-        None => {
-            blocking(move || {
-                let _running = running;
-                unspinner.restore(&text)
-            })
-            .await?
+    let tracer = st.tracer.clone();
+    let restoration = blocking(move || {
+        let _running = running;
+        match tracer {
+            None => Ok(unspinner.restore(&text)),
+            Some(tracer) => tracer.restore(&unspinner, &text),
         }
-        Some(tracer) => blocking(move || {
-            let _running = running;
-            tracer.restore(&unspinner, &text)
-        })
-        .await?
-        .map_err(|e| {
-            ApiError::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                format!("restore by reference failed: {e}"),
-            )
-        })?,
-    };
+    })
+    .await?
+    .map_err(|e| {
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("restore by reference failed: {e}"),
+        )
+    })?;
     tracing::debug!(changes = restoration.changes.len(), "restored");
     Ok(Json(record(id, extra, &restoration)?))
 }
