@@ -71,8 +71,14 @@ pub struct Unspinner {
     cache: Arc<Cache<Candidates>>,
     /// ln Z(original) of the familiarity channel, by original
     norms: Arc<Cache<f32>>,
+    /// log10 P(phrase) out of context, by lexicon phrase, for the
+    /// normalisers (each phrase is the synonym of many originals)
+    phrase_logp: Arc<PhraseValues>,
     /// decode a document's sentences on rayon's pool
     parallel: bool,
+    /// let the second decoding reuse the first's work (always, but in a
+    /// test that checks the shortcut against the plain computation)
+    reuse_first_pass: bool,
 }
 
 /// A candidate original: its text, its LM ids, ln P(spun | original) by
@@ -118,6 +124,36 @@ impl<V: Clone> Cache<V> {
     }
 }
 
+/// A value per lexicon phrase, computed on first use and shared by every
+/// thread without a lock.
+#[derive(Debug)]
+struct PhraseValues(Vec<std::sync::atomic::AtomicU32>);
+
+/// The bits of an f32 NaN no computed value has: "not computed yet".
+const UNSET: u32 = 0x7fc0_dead;
+
+impl PhraseValues {
+    fn new(n: usize) -> PhraseValues {
+        PhraseValues((0..n).map(|_| UNSET.into()).collect())
+    }
+
+    /// The value of phrase `id`, computing it with `f` the first time.
+    fn get(&self, id: u32, f: impl FnOnce() -> f32) -> f32 {
+        use std::sync::atomic::Ordering::Relaxed;
+        let Some(slot) = self.0.get(id as usize) else {
+            return f();
+        };
+        match slot.load(Relaxed) {
+            UNSET => {
+                let v = f();
+                slot.store(v.to_bits(), Relaxed);
+                v
+            }
+            bits => f32::from_bits(bits),
+        }
+    }
+}
+
 /// Builds an [`Unspinner`].
 #[derive(Clone, Debug)]
 pub struct UnspinnerBuilder {
@@ -146,13 +182,16 @@ impl UnspinnerBuilder {
             None => self.model.clone(),
         };
         let phrase_starts = Arc::new(PhraseStarts::new(model.lexicon()));
+        let phrase_logp = Arc::new(PhraseValues::new(model.lexicon().len()));
         Unspinner {
             model,
             fingerprints: self.fingerprints.clone(),
             phrase_starts,
             cache: Arc::default(),
             norms: Arc::default(),
+            phrase_logp,
             parallel: false,
+            reuse_first_pass: true,
         }
     }
 }
@@ -274,6 +313,18 @@ impl Prior {
             doc_term,
             repeated,
         }
+    }
+
+    /// True when no alternative is more attractive, against keeping its
+    /// words, under this prior than under `other`. What a prior adds to an
+    /// alternative of `len` words against keeping them is
+    /// `spin - keep * (2 len - 1)` plus `doc_term` where it applies, so it
+    /// is enough that `keep` is no lower and the one-word case no higher.
+    fn no_more_inviting_than(&self, other: &Prior) -> bool {
+        self.keep >= other.keep
+            && self.repeated == other.repeated
+            && self.spin - self.keep + self.doc_term.max(0.0)
+                <= other.spin - other.keep + other.doc_term.min(0.0)
     }
 
     /// What undoing alternative `a` earns on top of its channel bonus.
@@ -510,27 +561,42 @@ impl Unspinner {
         let terms = self.repeated_unknown_words(t);
         let doc_terms = self.doc_terms(t);
         let sentences: Vec<std::ops::Range<usize>> = t.sentences().collect();
-        let lattices = |require_unseen: bool| -> Vec<Lattice> {
-            self.per_sentence(&sentences, |sent| {
-                self.lattice(t, sent.clone(), require_unseen, &terms, &doc_terms)
-            })
-            .into_iter()
-            .flatten()
-            .collect()
+        let mut spans = self.per_sentence(&sentences, |sent| {
+            self.sentence_spans(t, sent.clone(), p.require_unseen, &terms)
+        });
+        let lattices = |spans: &[SentenceSpans]| -> Vec<Lattice> {
+            self.per_sentence(spans, |s| self.lattice(t, s, &doc_terms))
+                .into_iter()
+                .flatten()
+                .collect()
         };
         let numbers = crate::numbers::spelled_numbers(t);
-        let mut lattices_now = lattices(p.require_unseen);
+        let mut lattices_now = lattices(&spans);
         let margin = p.change_margin as f32;
         let repeated = p.repeated_word_cost as f32;
         let first_prior = Prior::new(p.spin_rate as f32, margin, 0.0, repeated);
-        let first = self.decode_all(t, &lattices_now, &numbers, first_prior);
+        let (first, quiet) = self.decode_all(t, &lattices_now, &numbers, first_prior, None);
         if !p.adaptive {
             return first;
         }
         let spun = sigmoid(p.prior_a * first.spun_rate + p.prior_b);
         let rho = p.spin_rate_clean + spun * (rate_spun - p.spin_rate_clean);
+        let mut rebuilt = false;
         if p.require_unseen && p.seen_when_spun && spun > 0.5 {
-            lattices_now = lattices(false);
+            // a text that reads as spun: every span is considered
+            if self.reuse_first_pass {
+                let more = self.per_sentence(&spans, |s| self.score_deferred(t, s));
+                for (s, more) in spans.iter_mut().zip(more) {
+                    s.spans.extend(more);
+                    s.deferred.clear();
+                }
+            } else {
+                spans = self.per_sentence(&sentences, |sent| {
+                    self.sentence_spans(t, sent.clone(), false, &terms)
+                });
+            }
+            lattices_now = lattices(&spans);
+            rebuilt = true;
         }
         // the document's own words weigh in by how spun it reads
         let prior = Prior::new(
@@ -539,7 +605,12 @@ impl Unspinner {
             (p.doc_term_bonus * spun) as f32,
             repeated,
         );
-        let mut second = self.decode_all(t, &lattices_now, &numbers, prior);
+        // a sentence where the first pass changed nothing and flagged
+        // nothing stays so under a prior that invites changes no more (a
+        // text that reads as clean): it need not be decoded again
+        let skip = (self.reuse_first_pass && !rebuilt && prior.no_more_inviting_than(&first_prior))
+            .then_some(&quiet[..]);
+        let (mut second, _) = self.decode_all(t, &lattices_now, &numbers, prior, skip);
         second.doc_score = first.doc_score;
         second
     }
@@ -550,14 +621,21 @@ impl Unspinner {
         lattices: &[Lattice],
         numbers: &[SpelledNumber],
         prior: Prior,
-    ) -> Analysis {
+        skip: Option<&[bool]>,
+    ) -> (Analysis, Vec<bool>) {
         let mut out = Analysis::new(t.words().len());
-        let sentences = self.per_sentence(lattices, |l| {
+        let indexed: Vec<(usize, &Lattice)> = lattices.iter().enumerate().collect();
+        let sentences = self.per_sentence(&indexed, |&(i, l)| {
             let mut a = Analysis::new(0);
-            self.decode(l, prior, &mut a);
-            a
+            let quiet = match skip {
+                Some(skip) if skip[i] => true,
+                _ => self.decode(l, prior, &mut a),
+            };
+            (a, quiet)
         });
-        for a in sentences {
+        let mut quiet = Vec::with_capacity(sentences.len());
+        for (a, q) in sentences {
+            quiet.push(q);
             out.changes.extend(a.changes);
             out.flagged.extend(a.flagged);
             out.expected_spun += a.expected_spun;
@@ -579,7 +657,7 @@ impl Unspinner {
         let p = self.params();
         out.spun_rate = out.expected_spun / (out.words.max(1) as f64);
         out.doc_score = sigmoid(p.doc_a * out.spun_rate + p.doc_b);
-        out
+        (out, quiet)
     }
 
     /// `f` over a document's sentences (or their lattices), in order: on
@@ -652,13 +730,17 @@ impl Unspinner {
             return z;
         }
         let lm = &self.model.lm;
-        let ln_w: Vec<f32> = self
-            .model
-            .lexicon
-            .spins(original)
-            .iter()
-            .map(|s| cw * s.ln_channel + beta * lm.phrase_logp(&s.text, unknown) * LN10)
-            .collect();
+        let mut ln_w: Vec<f32> = Vec::new();
+        let lex = &self.model.lexicon;
+        lex.for_each_spin(original, |s| {
+            let familiar = match &s.form {
+                Some(form) => lm.phrase_logp(form, unknown),
+                None => self
+                    .phrase_logp
+                    .get(s.synonym, || lm.phrase_logp(lex.phrase(s.synonym), unknown)),
+            };
+            ln_w.push(cw * s.ln_channel + beta * familiar * LN10);
+        });
         let top = ln_w.iter().copied().fold(f32::NEG_INFINITY, f32::max);
         let z = if ln_w.is_empty() {
             0.0
@@ -669,51 +751,38 @@ impl Unspinner {
         z
     }
 
-    /// The alternatives of one sentence; None when it has none.
-    fn lattice(
+    /// Scores the spans of one sentence that have candidates: every span
+    /// of one to [`MAX_SPAN`] words, or with `require_unseen` only those
+    /// with a bigram the language model does not know (the others are
+    /// deferred, for a decoding that asks for them: see
+    /// [`Unspinner::score_deferred`]).
+    fn sentence_spans(
         &self,
         t: &Text,
         sent: std::ops::Range<usize>,
         require_unseen: bool,
         terms: &HashSet<String>,
-        doc_terms: &DocTerms,
-    ) -> Option<Lattice> {
+    ) -> SentenceSpans {
         let lm: &NgramLm = &self.model.lm;
-        let p = self.params();
         let words = &t.words()[sent.clone()];
         let n = words.len();
-        if n == 0 {
-            return None;
-        }
         let ids: Vec<Option<u32>> = words.iter().map(|w| lm.id_lenient(&w.norm)).collect();
-        // "a" before a vowel sound or "an" before a consonant: spinners
-        // swap a word and leave its article ("a impartial celebration")
-        let article_cost = p.article_misfit_cost as f32;
-        let misfit = |j: usize, first: &str| -> bool {
-            j > 0
-                && (words[j - 1].norm == "a" || words[j - 1].norm == "an")
-                && t.gap_after(sent.start + j - 1).trim().is_empty()
-                && words[j].case != Case::Upper
-                && first.starts_with(|c: char| c.is_alphabetic())
-                && (words[j - 1].norm == "an") != starts_with_vowel_sound(first)
-        };
+        let article_cost = self.params().article_misfit_cost as f32;
         let keep_extra: Vec<f32> = (0..n)
-            .map(|j| {
-                if misfit(j, &words[j].norm) {
-                    -article_cost
-                } else {
-                    0.0
-                }
+            .map(|j| match misfit(t, &sent, j, &words[j].norm) {
+                true => -article_cost,
+                false => 0.0,
             })
             .collect();
-        let fw = p.freq_weight as f32;
-        let cw = p.channel_weight as f32;
-
-        // 1. alternatives at every position
-        let mut alts: Vec<Alt> = Vec::new();
-        let mut active = vec![false; n];
-        // one-word spans wait for the collocation pass below
-        let mut singles: Vec<Option<SpanScores>> = (0..n).map(|_| None).collect();
+        let mut out = SentenceSpans {
+            sent,
+            ids,
+            keep_extra,
+            spans: Vec::new(),
+            deferred: Vec::new(),
+        };
+        let (mut spans, mut deferred) = (Vec::new(), Vec::new());
+        let ids = &out.ids;
         // a word the language model does not know is a candidate only when
         // it reads as an ordinary lower-case word: spinners reach for rare
         // thesaurus entries ("axerophthol"), while names and acronyms are
@@ -738,8 +807,8 @@ impl Unspinner {
                 Arc::new(an.into_iter().map(|(l, _)| l).collect())
             }))
         };
-        for i in 0..n {
-            if is_number(&words[i].norm) || !may_be_spun(i) {
+        for (i, word) in words.iter().enumerate() {
+            if is_number(&word.norm) || !may_be_spun(i) {
                 continue;
             }
             for k in 1..=MAX_SPAN.min(n - i) {
@@ -752,114 +821,166 @@ impl Unspinner {
                         break; // a longer span needs more of the same
                     }
                     // no sentence punctuation inside a phrase
-                    if (i..i + k - 1).any(|j| t.gap_after(sent.start + j).trim() != "") {
+                    if (i..i + k - 1).any(|j| t.gap_after(out.sent.start + j).trim() != "") {
                         break;
                     }
                 }
                 // evidence first: a span whose every bigram (with its
                 // neighbours too) is known to the language model reads as
                 // genuine, and is left alone
-                if require_unseen && fits(lm, &ids, i, k) {
+                if require_unseen && fits(lm, ids, i, k) {
+                    deferred.push((i, i + k));
                     continue;
                 }
-                let key: String = if k == 1 {
-                    words[i].norm.clone()
-                } else {
-                    words[i..i + k]
-                        .iter()
-                        .map(|w| w.norm.as_str())
-                        .collect::<Vec<_>>()
-                        .join(" ")
-                };
-                let cands = self.candidates(&key);
-                if cands.is_empty() {
-                    continue;
-                }
-                let spun_uni: f32 = (i..i + k)
-                    .map(|j| match ids[j] {
-                        Some(x) => lm.unigram(Some(x)),
-                        None => p.unknown_unigram as f32,
-                    })
-                    .sum();
-                // the local fit of keeping the span, with its original neighbours
-                let left: LmState = match i {
-                    0 => lm.start_state(),
-                    1 => (lm.start_state().1, ids[0]),
-                    _ => (ids[i - 2], ids[i - 1]),
-                };
-                let right = &ids[i + k..n.min(i + k + 2)];
-                // the local fit of a span's words with the original
-                // neighbours: (words given the left context, right context
-                // given the words), in ln units
-                let local = |emit: &mut dyn Iterator<Item = Option<u32>>| -> (f32, f32) {
-                    let mut st = left;
-                    let mut sc = 0.0;
-                    for x in emit {
-                        sc += lm.logp(st, x);
-                        st = NgramLm::advance(st, x);
-                    }
-                    let mut rc = 0.0;
-                    for &x in right {
-                        rc += lm.logp(st, x);
-                        st = NgramLm::advance(st, x);
-                    }
-                    (sc * LN10, rc * LN10)
-                };
-                let (keep_l, keep_r) = local(&mut ids[i..i + k].iter().copied());
-                // (gain with both neighbours, with the left only, with the right only)
-                let mut scored: Vec<([f32; 3], f32)> = Vec::with_capacity(cands.len());
-                for (text, cids, ln_channel, familiarity) in cands.iter() {
-                    let cand_uni: f32 = cids.iter().map(|&c| lm.unigram(Some(c))).sum();
-                    // discount part of the candidate's frequency advantage
-                    let freq = -fw * (cand_uni - spun_uni).max(0.0) * LN10;
-                    // the prior's share is the same for every candidate of
-                    // the span, so it does not change their order
-                    let mut bonus = cw * ln_channel + familiarity + freq;
-                    // the original fitted its article: a candidate that
-                    // does not pays what keeping the misfit pays
-                    if keep_extra[i] != 0.0 && misfit(i, text) {
-                        bonus -= article_cost;
-                    }
-                    let (l, r) = local(&mut cids.iter().map(|&c| Some(c)));
-                    let (gl, gr) = (l - keep_l + bonus, r - keep_r + bonus);
-                    scored.push(([gl + gr - bonus, gl, gr], bonus));
-                }
-                // keep the few that fit best locally, plus the few that fit
-                // best on one side only: a neighbour that is spun too
-                // spoils the other side ("Chilly Conflict period": "cold"
-                // fits "the" on its left, not "Conflict" on its right), and
-                // the beam undoes such runs jointly
-                let mut keep = vec![false; scored.len()];
-                for (side, quota) in [(0, ALTS_PER_SPAN), (1, ALTS_ONE_SIDE), (2, ALTS_ONE_SIDE)] {
-                    let mut order: Vec<usize> = (0..scored.len()).collect();
-                    order.sort_by(|&a, &b| scored[b].0[side].total_cmp(&scored[a].0[side]));
-                    let floor = order
-                        .first()
-                        .map_or(f32::NEG_INFINITY, |&x| scored[x].0[side])
-                        - 12.0;
-                    for &x in order.iter().take(quota) {
-                        if scored[x].0[side] >= floor {
-                            keep[x] = true;
-                        }
-                    }
-                }
-                for a in active.iter_mut().skip(i).take(k) {
-                    *a = true;
-                }
-                let span = SpanScores {
-                    start: i,
-                    end: i + k,
-                    cands,
-                    scored,
-                    collocation: vec![false; keep.len()],
-                    keep,
-                };
-                if k == 1 {
-                    singles[i] = Some(span);
-                } else {
-                    alts.extend(span.kept());
+                spans.extend(self.score_span(t, &out, i, i + k));
+            }
+        }
+        out.spans = spans;
+        out.deferred = deferred;
+        out
+    }
+
+    /// Scores the spans [`Unspinner::sentence_spans`] deferred.
+    fn score_deferred(&self, t: &Text, s: &SentenceSpans) -> Vec<SpanScores> {
+        s.deferred
+            .iter()
+            .filter_map(|&(i, end)| self.score_span(t, s, i, end))
+            .collect()
+    }
+
+    /// The candidates of words `i..end` of a sentence, scored in their
+    /// local context; None when there are none.
+    fn score_span(&self, t: &Text, s: &SentenceSpans, i: usize, end: usize) -> Option<SpanScores> {
+        let lm: &NgramLm = &self.model.lm;
+        let p = self.params();
+        let words = &t.words()[s.sent.clone()];
+        let (ids, n, k) = (&s.ids, s.ids.len(), end - i);
+        let key: String = if k == 1 {
+            words[i].norm.clone()
+        } else {
+            words[i..end]
+                .iter()
+                .map(|w| w.norm.as_str())
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let cands = self.candidates(&key);
+        if cands.is_empty() {
+            return None;
+        }
+        let (fw, cw) = (p.freq_weight as f32, p.channel_weight as f32);
+        let spun_uni: f32 = (i..end)
+            .map(|j| match ids[j] {
+                Some(x) => lm.unigram(Some(x)),
+                None => p.unknown_unigram as f32,
+            })
+            .sum();
+        // the local fit of keeping the span, with its original neighbours
+        let left: LmState = match i {
+            0 => lm.start_state(),
+            1 => (lm.start_state().1, ids[0]),
+            _ => (ids[i - 2], ids[i - 1]),
+        };
+        let right = &ids[end..n.min(end + 2)];
+        // the local fit of a span's words with the original neighbours:
+        // (words given the left context, right context given the words),
+        // in ln units
+        let local = |emit: &mut dyn Iterator<Item = Option<u32>>| -> (f32, f32) {
+            let mut st = left;
+            let mut sc = 0.0;
+            for x in emit {
+                sc += lm.logp(st, x);
+                st = NgramLm::advance(st, x);
+            }
+            let mut rc = 0.0;
+            for &x in right {
+                rc += lm.logp(st, x);
+                st = NgramLm::advance(st, x);
+            }
+            (sc * LN10, rc * LN10)
+        };
+        // the lookups of all candidates at once (see [`NgramLm::prefetch`])
+        lm.prefetch(left, ids[i..end].iter().chain(right).copied());
+        for c in cands.iter() {
+            lm.prefetch(
+                left,
+                c.1.iter().map(|&x| Some(x)).chain(right.iter().copied()),
+            );
+        }
+        let (keep_l, keep_r) = local(&mut ids[i..end].iter().copied());
+        let article_cost = p.article_misfit_cost as f32;
+        // (gain with both neighbours, with the left only, with the right only)
+        let mut scored: Vec<([f32; 3], f32)> = Vec::with_capacity(cands.len());
+        for (text, cids, ln_channel, familiarity) in cands.iter() {
+            let cand_uni: f32 = cids.iter().map(|&c| lm.unigram(Some(c))).sum();
+            // discount part of the candidate's frequency advantage
+            let freq = -fw * (cand_uni - spun_uni).max(0.0) * LN10;
+            // the prior's share is the same for every candidate of the
+            // span, so it does not change their order
+            let mut bonus = cw * ln_channel + familiarity + freq;
+            // the original fitted its article: a candidate that does not
+            // pays what keeping the misfit pays
+            if s.keep_extra[i] != 0.0 && misfit(t, &s.sent, i, text) {
+                bonus -= article_cost;
+            }
+            let (l, r) = local(&mut cids.iter().map(|&c| Some(c)));
+            let (gl, gr) = (l - keep_l + bonus, r - keep_r + bonus);
+            scored.push(([gl + gr - bonus, gl, gr], bonus));
+        }
+        // keep the few that fit best locally, plus the few that fit best on
+        // one side only: a neighbour that is spun too spoils the other side
+        // ("Chilly Conflict period": "cold" fits "the" on its left, not
+        // "Conflict" on its right), and the beam undoes such runs jointly
+        let mut keep = vec![false; scored.len()];
+        for (side, quota) in [(0, ALTS_PER_SPAN), (1, ALTS_ONE_SIDE), (2, ALTS_ONE_SIDE)] {
+            let mut order: Vec<usize> = (0..scored.len()).collect();
+            order.sort_by(|&a, &b| scored[b].0[side].total_cmp(&scored[a].0[side]));
+            let floor = order
+                .first()
+                .map_or(f32::NEG_INFINITY, |&x| scored[x].0[side])
+                - 12.0;
+            for &x in order.iter().take(quota) {
+                if scored[x].0[side] >= floor {
+                    keep[x] = true;
                 }
             }
+        }
+        Some(SpanScores {
+            start: i,
+            end,
+            collocation: vec![false; keep.len()],
+            cands,
+            scored,
+            keep,
+        })
+    }
+
+    /// The lattice of a sentence's scored spans; None when it has no
+    /// alternative.
+    fn lattice(&self, t: &Text, s: &SentenceSpans, doc_terms: &DocTerms) -> Option<Lattice> {
+        let lm: &NgramLm = &self.model.lm;
+        let p = self.params();
+        let n = s.ids.len();
+        let ids = &s.ids;
+        let cw = p.channel_weight as f32;
+        let mut alts: Vec<Alt> = Vec::new();
+        let mut active = vec![false; n];
+        // one-word spans wait for the collocation pass below; longer ones
+        // come first, by position
+        let mut singles: Vec<Option<SpanScores>> = (0..n).map(|_| None).collect();
+        let mut longer: Vec<&SpanScores> = Vec::new();
+        for span in &s.spans {
+            for a in &mut active[span.start..span.end] {
+                *a = true;
+            }
+            match span.end - span.start {
+                1 => singles[span.start] = Some(span.clone()),
+                _ => longer.push(span),
+            }
+        }
+        longer.sort_by_key(|x| (x.start, x.end));
+        for span in longer {
+            alts.extend(span.clone().kept());
         }
         // collocations broken word by word: where two neighbouring words
         // both have candidates, a pair of candidates that forms a strong
@@ -869,12 +990,18 @@ impl Unspinner {
             let (Some(a), Some(b)) = (&singles[i], &singles[i + 1]) else {
                 continue;
             };
-            if t.gap_after(sent.start + i).trim() != "" {
+            if t.gap_after(s.sent.start + i).trim() != "" {
                 continue;
             }
             // the likeliest by prior and channel: the candidates' own order
             let best = |s: &SpanScores| 0..s.cands.len().min(PAIR_CANDIDATES);
             let mut mark: Vec<(usize, usize)> = Vec::new();
+            for x in best(a) {
+                let cx = *a.cands[x].1.last().expect("a candidate has words");
+                for y in best(b) {
+                    lm.prefetch((None, Some(cx)), [Some(b.cands[y].1[0])]);
+                }
+            }
             for x in best(a) {
                 let cx = *a.cands[x].1.last().expect("a candidate has words");
                 for y in best(b) {
@@ -928,18 +1055,19 @@ impl Unspinner {
             by_start[a.start].push(ai as u32);
         }
         Some(Lattice {
-            sent,
-            ids,
+            sent: s.sent.clone(),
+            ids: ids.clone(),
             alts,
             active,
-            keep_extra,
+            keep_extra: s.keep_extra.clone(),
             by_start,
         })
     }
 
     /// Decodes one sentence's lattice under a prior and adds its changes
-    /// and posteriors to `out`.
-    fn decode(&self, l: &Lattice, prior: Prior, out: &mut Analysis) {
+    /// and posteriors to `out`. True when it is quiet: the best path keeps
+    /// every word and no word's posterior reaches the flag threshold.
+    fn decode(&self, l: &Lattice, prior: Prior, out: &mut Analysis) -> bool {
         let lm: &NgramLm = &self.model.lm;
         let p = self.params();
         let Lattice {
@@ -974,6 +1102,13 @@ impl Unspinner {
             let mut b = std::mem::take(&mut beams[j]);
             b.sort_by(|&x, &y| arena[y as usize].score.total_cmp(&arena[x as usize].score));
             b.truncate(BEAM);
+            for &hi in &b {
+                let st = arena[hi as usize].state;
+                lm.prefetch(st, [ids[j]]);
+                for &ai in &by_start[j] {
+                    lm.prefetch(st, alts[ai as usize].ids().iter().map(|&c| Some(c)));
+                }
+            }
             for &hi in &b {
                 let h = arena[hi as usize];
                 // keep word j
@@ -1055,6 +1190,7 @@ impl Unspinner {
         }
 
         // 4. posteriors per segment with decoded neighbours fixed
+        let mut quiet = path.iter().all(|&(_, _, alt)| alt.is_none());
         for (si, &(s, e, alt)) in path.iter().enumerate() {
             if !(s..e).any(|j| active[j]) {
                 continue;
@@ -1095,6 +1231,11 @@ impl Unspinner {
                 }
                 sc
             };
+            lm.prefetch(state, (s..e).map(|j| ids[j]).chain(right.iter().copied()));
+            for &ai in by_start[s].iter().filter(|&&ai| alts[ai as usize].end == e) {
+                let words = alts[ai as usize].ids().iter().map(|&c| Some(c));
+                lm.prefetch(state, words.chain(right.iter().copied()));
+            }
             let keep_score =
                 local(&mut (s..e).map(|j| ids[j])) + (s..e).map(|j| keep_cost[j]).sum::<f32>();
             // all alternatives covering exactly this segment, plus, for a
@@ -1139,8 +1280,10 @@ impl Unspinner {
                     conf,
                 ));
             }
+            quiet &= posterior < p.flag_threshold;
             out.flagged.push((ws, we, posterior, Some(suggestion)));
         }
+        quiet
     }
 
     /// The document's words as LM ids.
@@ -1190,8 +1333,37 @@ fn push(
     }
 }
 
+/// A sentence's spans that have candidates, each scored in its local
+/// context: the costly part of a [`Lattice`], made once per document.
+struct SentenceSpans {
+    /// the sentence's word range in the document
+    sent: std::ops::Range<usize>,
+    ids: Vec<Option<u32>>,
+    /// see [`Lattice::keep_extra`]
+    keep_extra: Vec<f32>,
+    spans: Vec<SpanScores>,
+    /// spans (word ranges in the sentence) not scored yet: every bigram
+    /// around them is known to the language model
+    deferred: Vec<(usize, usize)>,
+}
+
+/// True when word `j` of a sentence follows an article that does not fit
+/// `first` (the word, or a candidate for it): "a" before a vowel sound or
+/// "an" before a consonant. Spinners swap a word and leave its article
+/// ("a impartial celebration").
+fn misfit(t: &Text, sent: &std::ops::Range<usize>, j: usize, first: &str) -> bool {
+    let words = &t.words()[sent.clone()];
+    j > 0
+        && (words[j - 1].norm == "a" || words[j - 1].norm == "an")
+        && t.gap_after(sent.start + j - 1).trim().is_empty()
+        && words[j].case != Case::Upper
+        && first.starts_with(|c: char| c.is_alphabetic())
+        && (words[j - 1].norm == "an") != starts_with_vowel_sound(first)
+}
+
 /// A span's candidates scored in their local context, before the
 /// alternatives to decode are chosen.
+#[derive(Clone)]
 struct SpanScores {
     start: usize,
     end: usize,
@@ -1460,6 +1632,83 @@ mod tests {
         plain.familiarity = 0.0;
         let u = Unspinner::builder(model).params(plain).build();
         assert!(u.candidates("chilly").iter().all(|c| c.3 == 0.0));
+    }
+
+    #[test]
+    fn reusing_the_first_pass_changes_no_result() {
+        let u = Unspinner::new(Model::builtin().expect("the built-in model loads"));
+        let plain = Unspinner {
+            reuse_first_pass: false,
+            ..u.clone()
+        };
+        let clean = "The company said its profits rose by 5% in the last quarter, \
+            helped by strong sales in Asia. Analysts had expected a smaller rise. \
+            The chief executive said the firm would open ten new stores next year.";
+        let spun = "The Well being Ministry reported 120 new instances and the \
+            restoration charge rose to 95%. Officers stated the whole variety of \
+            lively instances had fallen. Throughout the Chilly Conflict period, \
+            the navy staged joint workout routines close to the border.";
+        for text in [clean, spun, &format!("{clean} {spun}")] {
+            assert_eq!(u.detect(text), plain.detect(text), "{text}");
+            assert_eq!(u.restore(text), plain.restore(text), "{text}");
+        }
+        // both shortcuts are taken: the spun text has spans deferred to
+        // its second pass, the clean one quiet sentences to skip there
+        let p = u.params();
+        let first_pass = |text: &str| {
+            let t = Text::new(text);
+            let spans: Vec<SentenceSpans> = t
+                .sentences()
+                .map(|s| u.sentence_spans(&t, s, true, &HashSet::default()))
+                .collect();
+            let doc_terms = u.doc_terms(&t);
+            let lattices: Vec<Lattice> = spans
+                .iter()
+                .filter_map(|s| u.lattice(&t, s, &doc_terms))
+                .collect();
+            let prior = Prior::new(
+                p.spin_rate as f32,
+                p.change_margin as f32,
+                0.0,
+                p.repeated_word_cost as f32,
+            );
+            let (_, quiet) = u.decode_all(&t, &lattices, &[], prior, None);
+            let deferred: usize = spans.iter().map(|s| s.deferred.len()).sum();
+            (deferred, quiet.iter().filter(|&&q| q).count())
+        };
+        assert!(first_pass(spun).0 > 0);
+        assert!(first_pass(clean).1 > 0);
+    }
+
+    #[test]
+    fn a_prior_that_invites_changes_less() {
+        let clean = Prior::new(0.02, 3.0, 0.0, 1.0);
+        let first = Prior::new(0.15, 3.0, 0.0, 1.0);
+        let spun = Prior::new(0.3, 3.0, 0.0, 1.0);
+        assert!(clean.no_more_inviting_than(&first));
+        assert!(first.no_more_inviting_than(&first));
+        assert!(!spun.no_more_inviting_than(&first));
+        // a document-term bonus can outweigh the lower rate
+        assert!(!Prior::new(0.02, 3.0, 5.0, 1.0).no_more_inviting_than(&first));
+        assert!(Prior::new(0.02, 3.0, 0.5, 1.0).no_more_inviting_than(&first));
+        // a different cost of changing a repeated word is not comparable
+        assert!(!Prior::new(0.02, 3.0, 0.0, 2.0).no_more_inviting_than(&first));
+    }
+
+    #[test]
+    fn phrase_values_are_computed_once() {
+        let v = PhraseValues::new(3);
+        let calls = std::cell::Cell::new(0);
+        let f = |x: f32| {
+            calls.set(calls.get() + 1);
+            x
+        };
+        assert_eq!(v.get(1, || f(-2.5)), -2.5);
+        assert_eq!(v.get(1, || f(7.0)), -2.5);
+        assert_eq!(v.get(2, || f(-1.0)), -1.0);
+        // beyond the table: computed every time, never stored
+        assert_eq!(v.get(9, || f(4.0)), 4.0);
+        assert_eq!(calls.get(), 3);
     }
 
     #[test]

@@ -28,6 +28,17 @@ pub struct Candidate {
     pub ln_channel: f32,
 }
 
+/// One spun form of an original, as [`Lexicon::for_each_spin`] gives it.
+#[derive(Clone, Debug)]
+pub struct Spin {
+    /// the lexicon phrase it is a form of
+    pub synonym: u32,
+    /// the inflected form, lower case; None when it is the phrase itself
+    pub form: Option<String>,
+    /// ln P(spun | original) under the spinner's channel
+    pub ln_channel: f32,
+}
+
 /// A loaded lexicon.
 pub struct Lexicon {
     phrases: fst::Map<Section>,
@@ -234,26 +245,58 @@ impl Lexicon {
     /// inflected like it, with ln P(w | c).
     pub fn spins(&self, original: &str) -> Vec<Candidate> {
         let mut out = Vec::new();
+        self.for_each_spin(original, |s| {
+            out.push(Candidate {
+                text: s.form.unwrap_or_else(|| self.phrase(s.synonym).to_string()),
+                ln_channel: s.ln_channel,
+            })
+        });
+        out
+    }
+
+    /// [`Lexicon::spins`] without building what the caller does not need:
+    /// `f` sees each spun form with the synonym it comes from; a form that
+    /// is the synonym itself, uninflected, is not even read.
+    pub fn for_each_spin(&self, original: &str, mut f: impl FnMut(Spin)) {
         for (lemma, infl) in self.irregular.analyses(original) {
             let Some(lid) = self.id(&lemma) else { continue };
             if infl != Infl::Base && self.pos(lid) & infl.pos() == 0 {
                 continue;
             }
-            for (syn, lnp) in self.synonyms(lid) {
-                for form in self.irregular.forms(self.phrase(syn), infl) {
+            let mut any = false;
+            for (synonym, ln_channel) in self.synonyms(lid) {
+                if infl == Infl::Base {
+                    // phrases are unique: the synonym is the original
+                    // exactly when their ids agree
+                    let same = match lemma == original {
+                        true => synonym == lid,
+                        false => self.phrase(synonym) == original,
+                    };
+                    if !same {
+                        any = true;
+                        f(Spin {
+                            synonym,
+                            form: None,
+                            ln_channel,
+                        });
+                    }
+                    continue;
+                }
+                for form in self.irregular.forms(self.phrase(synonym), infl) {
                     if form != original {
-                        out.push(Candidate {
-                            text: form,
-                            ln_channel: lnp,
+                        any = true;
+                        f(Spin {
+                            synonym,
+                            form: Some(form),
+                            ln_channel,
                         });
                     }
                 }
             }
-            if !out.is_empty() {
+            if any {
                 break; // the most direct analysis that knows synonyms wins
             }
         }
-        out
     }
 }
 
