@@ -64,7 +64,7 @@
     return out;
   }
 
-  const SOURCES = { model: "language model", list: "tortured-phrase list", reference: "reference source" };
+  const SOURCES = { model: "language model", list: "tortured-phrase list", rule: "spinner-residue rule", reference: "reference source" };
 
   function sourceLabel(source) {
     return source ? " · from the " + (SOURCES[source] || source) : "";

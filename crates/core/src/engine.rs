@@ -466,21 +466,30 @@ impl Unspinner {
     }
 
     /// Finds the spun spans of `text` and scores the whole document.
+    ///
+    /// Spinner residue found by rule ([`crate::residue`]: split numbers,
+    /// spintax) is flagged with `source: "rule"` and wins over the list's
+    /// and the model's spans where they overlap.
     pub fn detect(&self, text: &str) -> Detection {
         let t = Text::new(text);
         let a = self.analyze(&t, self.params().spin_rate_spun_detect);
         let mut spans: Vec<Span> = Vec::new();
-        let list = self
+        // spinner residue found by rule wins over the list and the model
+        let rules = crate::residue::find(text);
+        let mut list = self
             .fingerprints
             .as_ref()
             .map(|f| f.spans(text))
             .unwrap_or_default();
+        list.retain(|s| !crate::residue::overlaps(&rules, s.start, s.end));
         for &(ws, we, p, ref sugg) in &a.flagged {
             if p < self.params().flag_threshold {
                 continue;
             }
             let (start, end) = (t.words()[ws].chars.start, t.words()[we - 1].chars.end);
-            if list.iter().any(|s| s.start < end && start < s.end) {
+            if list.iter().any(|s| s.start < end && start < s.end)
+                || crate::residue::overlaps(&rules, start, end)
+            {
                 continue;
             }
             spans.push(Span {
@@ -494,20 +503,30 @@ impl Unspinner {
         }
         let n_list = list.len();
         spans.extend(list);
+        spans.extend(rules.iter().map(|r| r.span()));
         spans.sort_by_key(|s| (s.start, s.end));
         let mut score = a.doc_score;
         if n_list > 0 {
             // each listed tortured phrase is near-certain evidence
             score = 1.0 - (1.0 - score) * 0.05f64.powi(n_list as i32);
         }
+        if !rules.is_empty() {
+            // a residue proves a spinner, not how much it changed
+            score = 1.0 - (1.0 - score) * crate::residue::DOC_FACTOR.powi(rules.len() as i32);
+        }
         Detection { score, spans }
     }
 
     /// Restores the most likely original wording of `text`.
+    ///
+    /// Spinner residue found by rule ([`crate::residue`]) is undone with
+    /// `source: "rule"`, in place of any overlapping list or model change.
     pub fn restore(&self, text: &str) -> Restoration {
         let t = Text::new(text);
         let a = self.analyze(&t, self.params().spin_rate_spun);
-        let list_changes: Vec<Change> = self
+        // spinner residue found by rule wins over the list and the model
+        let rules = crate::residue::find(text);
+        let mut list_changes: Vec<Change> = self
             .fingerprints
             .as_ref()
             .map(|f| {
@@ -526,6 +545,7 @@ impl Unspinner {
                     .collect()
             })
             .unwrap_or_default();
+        list_changes.retain(|c| !crate::residue::overlaps(&rules, c.start, c.end));
         let mut changes = list_changes.clone();
         for (ws, we, cand, posterior, conf) in a.changes {
             // the decoded path may change a word whose posterior of being
@@ -534,7 +554,9 @@ impl Unspinner {
                 continue;
             }
             let (start, end) = (t.words()[ws].chars.start, t.words()[we - 1].chars.end);
-            if list_changes.iter().any(|c| c.start < end && start < c.end) {
+            if list_changes.iter().any(|c| c.start < end && start < c.end)
+                || crate::residue::overlaps(&rules, start, end)
+            {
                 continue;
             }
             changes.push(Change {
@@ -548,6 +570,13 @@ impl Unspinner {
         }
         changes.sort_by_key(|c| (c.start, c.end));
         fix_articles(text, &mut changes);
+        // after the articles: a rule's restoration ("$3,800", "this")
+        // is no swapped word whose article needs fixing
+        if !rules.is_empty() {
+            changes.retain(|c| !crate::residue::overlaps(&rules, c.start, c.end));
+            changes.extend(rules.iter().map(|r| r.change()));
+            changes.sort_by_key(|c| (c.start, c.end));
+        }
         Restoration::apply(text, changes)
     }
 

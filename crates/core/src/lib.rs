@@ -13,6 +13,7 @@
 //! - [`text::Text`]: tokenisation that keeps offsets into the input.
 //! - [`spin::Spinner`]: a seeded spinner simulator for evaluation data.
 //! - [`eval`]: the metrics of PRODUCT.md §5.
+//! - [`residue`]: spinner residue found by rule (split numbers, spintax).
 //!
 //! ```no_run
 //! use unspin_core::{Model, Unspinner};
@@ -35,6 +36,7 @@ pub mod mine;
 pub mod model;
 pub mod numbers;
 pub mod record;
+pub mod residue;
 pub mod spelling;
 pub mod spin;
 pub mod text;

@@ -19,7 +19,8 @@ pub struct Span {
     pub score: f64,
     /// the most likely original wording, when one is known
     pub suggestion: Option<String>,
-    /// where the evidence comes from: "model", "list" or "reference"
+    /// where the evidence comes from: "model", "list", "rule" (spinner
+    /// residue, [`crate::residue`]) or "reference"
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
 }
@@ -46,7 +47,8 @@ pub struct Change {
     pub to: String,
     /// confidence that the change restores the original, 0..1
     pub score: f64,
-    /// where the change comes from: "model", "list" or "reference"
+    /// where the change comes from: "model", "list", "rule" (spinner
+    /// residue, [`crate::residue`]) or "reference"
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
 }

@@ -340,3 +340,64 @@ fn sentences_decoded_in_parallel_give_the_same_results() {
     assert_eq!(d, dp);
     assert_eq!(u.restore(&text), parallel.restore(&text));
 }
+
+#[test]
+fn spinner_residue_is_flagged_and_undone_by_rule() {
+    let u = unspinner();
+    let text = "The project cost €3, 800 — naïve {this|that} city said, and Rs. 1, 234, 567 more.";
+    let d = u.detect(text);
+    for s in &d.spans {
+        assert_eq!(
+            slice_chars(text, s.start..s.end),
+            Some(s.text.as_str()),
+            "{s:?}"
+        );
+    }
+    assert!(d.spans.windows(2).all(|w| w[0].end <= w[1].start), "{d:?}");
+    let rules: Vec<(&str, Option<&str>)> = d
+        .spans
+        .iter()
+        .filter(|s| s.source.as_deref() == Some("rule"))
+        .map(|s| (s.text.as_str(), s.suggestion.as_deref()))
+        .collect();
+    assert_eq!(
+        rules,
+        [
+            ("3, 800", Some("3,800")),
+            ("{this|that}", Some("this")),
+            ("1, 234, 567", Some("1,234,567")),
+        ]
+    );
+    let clean = text
+        .replace("3, 800", "3,800")
+        .replace("{this|that}", "this")
+        .replace("1, 234, 567", "1,234,567");
+    assert!(d.score > u.detect(&clean).score, "{d:?}");
+
+    let r = u.restore(text);
+    assert_eq!(r.check(text), Ok(()));
+    assert!(
+        r.text
+            .contains("cost €3,800 — naïve this city said, and Rs. 1,234,567 more."),
+        "{r:?}"
+    );
+    let from_rules = r
+        .changes
+        .iter()
+        .filter(|c| c.source.as_deref() == Some("rule"))
+        .count();
+    assert_eq!(from_rules, 3, "{r:?}");
+    // genuine look-alikes are left alone
+    let genuine =
+        "On March 3, 800 people marched; in 2019, 800 jobs went. Hello {name}, see \\frac{a}{b}.";
+    assert!(u
+        .detect(genuine)
+        .spans
+        .iter()
+        .all(|s| s.source.as_deref() != Some("rule")));
+    assert!(u
+        .restore(genuine)
+        .changes
+        .iter()
+        .all(|c| c.source.as_deref() != Some("rule")));
+}

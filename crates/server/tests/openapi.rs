@@ -236,3 +236,30 @@ async fn the_schema_checker_catches_mismatches() {
         assert!(!p.is_empty(), "{bad} passed");
     }
 }
+
+#[tokio::test]
+async fn rule_findings_fit_the_documented_schemas() {
+    let router = server(Limits::default(), None).router();
+    let doc = call(&router, Method::GET, "/openapi.json", None, vec![])
+        .await
+        .body;
+    let body = json!({"id": "r", "text": "It cost $3, 800, said {this|that} report."});
+    for (path, schema, list) in [
+        ("/v1/detect", "Detection", "spans"),
+        ("/v1/restore", "Restoration", "changes"),
+    ] {
+        let a = post_json(&router, path, &body).await;
+        assert_eq!(a.status, StatusCode::OK, "{path}: {}", a.body);
+        let rules = a.body[list]
+            .as_array()
+            .expect("a list of findings")
+            .iter()
+            .filter(|x| x["source"] == json!("rule"))
+            .count();
+        assert_eq!(rules, 2, "{path}: {}", a.body);
+        let mut p = Vec::new();
+        let schema = json!({"$ref": format!("#/components/schemas/{schema}")});
+        check(&doc, &schema, &a.body, path, &mut p);
+        assert!(p.is_empty(), "{path}: {p:?}");
+    }
+}

@@ -1,9 +1,14 @@
 """Type stubs for the native module ``unspin._unspin``."""
 
 from os import PathLike
-from typing import List, Optional, Sequence, Tuple, TypedDict, Union
+from typing import List, Literal, Optional, Sequence, Tuple, TypedDict, Union
 
 __version__: str
+
+# Where a span's or change's evidence comes from: the language model, a
+# tortured-phrase list, a spinner-residue rule (a split number, spintax) or
+# a reference source.
+Source = Literal["model", "list", "rule", "reference"]
 
 class Span(TypedDict, total=False):
     start: int
@@ -11,7 +16,7 @@ class Span(TypedDict, total=False):
     text: str
     score: float
     suggestion: Optional[str]
-    source: str
+    source: Source
 
 class Detection(TypedDict):
     score: float
@@ -23,7 +28,7 @@ class Change(TypedDict, total=False):
     # "from" is a keyword; read it as change["from"]
     to: str
     score: float
-    source: str
+    source: Source
 
 class Restoration(TypedDict):
     text: str

@@ -5,7 +5,10 @@
 //! *N* distinct tortured phrases; one phrase can be a fluke, several
 //! distinct ones rarely are. [`evidence`] applies that rule to the spans of
 //! a detection: list hits (`source: "list"`) count as *listed* phrases,
-//! every other span (the model's, a reference's) as *discovered* ones.
+//! the model's and a reference's spans as *discovered* ones. Spinner
+//! residue found by rule (`source: "rule"`: a split number, spintax) is no
+//! phrase and is left out; it raises the detection's document score
+//! instead.
 //! Phrases are counted once per distinct normalised wording, however often
 //! they occur.
 
@@ -85,8 +88,9 @@ impl Evidence {
 }
 
 /// Builds the evidence of a document from its detect spans (list hits have
-/// `source: "list"`); flags it when at least `min_distinct` distinct
-/// phrases were found (`min_distinct` 0 is read as 1).
+/// `source: "list"`; rule hits, `source: "rule"`, are skipped); flags it
+/// when at least `min_distinct` distinct phrases were found (`min_distinct`
+/// 0 is read as 1).
 ///
 /// ```
 /// use unspin_core::fingerprints::{evidence, Fingerprints};
@@ -103,10 +107,10 @@ pub fn evidence(spans: &[Span], min_distinct: usize) -> Evidence {
     let min_distinct = min_distinct.max(1);
     let mut table: BTreeMap<(PhraseOrigin, String), PhraseEvidence> = BTreeMap::new();
     for s in spans {
-        let origin = if s.source.as_deref() == Some("list") {
-            PhraseOrigin::Listed
-        } else {
-            PhraseOrigin::Discovered
+        let origin = match s.source.as_deref() {
+            Some("list") => PhraseOrigin::Listed,
+            Some(crate::residue::SOURCE) => continue,
+            _ => PhraseOrigin::Discovered,
         };
         let phrase = normalize_phrase(&s.text);
         if phrase.is_empty() {
@@ -201,5 +205,13 @@ mod tests {
         let ev = evidence(&spans, 3);
         assert!(!ev.flagged);
         assert!(!evidence(&[], 0).flagged);
+    }
+
+    #[test]
+    fn rule_hits_are_no_phrases() {
+        let spans = [span(0, "3, 800", "rule"), span(10, "{this|that}", "rule")];
+        let ev = evidence(&spans, 1);
+        assert_eq!((ev.distinct, ev.listed, ev.discovered), (0, 0, 0));
+        assert!(!ev.flagged);
     }
 }
