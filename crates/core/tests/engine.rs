@@ -64,18 +64,23 @@ fn leaves_genuine_text_alone() {
     }
 }
 
-#[test]
-fn offsets_slice_the_input_on_multibyte_text() {
-    let u = unspinner();
-    let text = "Café owners — «naïve» as ever — detect bosom malignancy… 東京 reported it; the chilly conflict period ended.";
-    let d = u.detect(text);
-    for s in &d.spans {
+/// Every span's offsets slice its text out of the input.
+fn assert_spans_slice(text: &str, spans: &[unspin_core::record::Span]) {
+    for s in spans {
         assert_eq!(
             slice_chars(text, s.start..s.end),
             Some(s.text.as_str()),
             "{s:?}"
         );
     }
+}
+
+#[test]
+fn offsets_slice_the_input_on_multibyte_text() {
+    let u = unspinner();
+    let text = "Café owners — «naïve» as ever — detect bosom malignancy… 東京 reported it; the chilly conflict period ended.";
+    let d = u.detect(text);
+    assert_spans_slice(text, &d.spans);
     let r = u.restore(text);
     for c in &r.changes {
         assert_eq!(
@@ -346,13 +351,7 @@ fn spinner_residue_is_flagged_and_undone_by_rule() {
     let u = unspinner();
     let text = "The project cost €3, 800 — naïve {this|that} city said, and Rs. 1, 234, 567 more.";
     let d = u.detect(text);
-    for s in &d.spans {
-        assert_eq!(
-            slice_chars(text, s.start..s.end),
-            Some(s.text.as_str()),
-            "{s:?}"
-        );
-    }
+    assert_spans_slice(text, &d.spans);
     assert!(d.spans.windows(2).all(|w| w[0].end <= w[1].start), "{d:?}");
     let rules: Vec<(&str, Option<&str>)> = d
         .spans
