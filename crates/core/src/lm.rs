@@ -97,6 +97,24 @@ fn memo_key(a: Option<u32>, b: Option<u32>, w: u32) -> u64 {
     (f(a) << (2 * ID_BITS)) | (f(b) << ID_BITS) | w as u64
 }
 
+/// The memo slot of a query key.
+#[inline]
+fn memo_slot(key: u64) -> usize {
+    (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - MEMO_BITS)) as usize
+}
+
+/// The table key of the bigram (a, b).
+#[inline]
+fn bigram_key(a: u32, b: u32) -> u64 {
+    ((a as u64) << ID_BITS) | b as u64
+}
+
+/// The table key of the trigram (a, b, c).
+#[inline]
+fn trigram_key(a: u32, b: u32, c: u32) -> u64 {
+    ((a as u64) << (2 * ID_BITS)) | bigram_key(b, c)
+}
+
 /// An open-addressing hash table from an n-gram key to its quantised
 /// log-probability and backoff weight, built when a model is loaded (16
 /// bytes a slot, at most 3/4 full). The values sit beside the key, so a
@@ -322,13 +340,12 @@ impl NgramLm {
 
     #[inline]
     fn find_bi(&self, a: u32, b: u32) -> Option<&Slot> {
-        self.bi_table.find(((a as u64) << ID_BITS) | b as u64)
+        self.bi_table.find(bigram_key(a, b))
     }
 
     #[inline]
     fn find_tri(&self, a: u32, b: u32, c: u32) -> Option<&Slot> {
-        self.tri_table
-            .find(((a as u64) << (2 * ID_BITS)) | ((b as u64) << ID_BITS) | c as u64)
+        self.tri_table.find(trigram_key(a, b, c))
     }
 
     /// log10 P(w) without context.
@@ -365,8 +382,7 @@ impl NgramLm {
     pub fn prefetch(&self, mut state: LmState, words: impl IntoIterator<Item = Option<u32>>) {
         for w in words {
             if let Some(w) = w {
-                let key = memo_key(state.0, state.1, w);
-                let slot = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - MEMO_BITS)) as usize;
+                let slot = memo_slot(memo_key(state.0, state.1, w));
                 MEMO.with(|m| {
                     if let Some(e) = m.borrow().get(slot) {
                         prefetch_line(e);
@@ -375,12 +391,10 @@ impl NgramLm {
             }
             if let (Some(w), Some(b)) = (w, state.1) {
                 if let Some(a) = state.0 {
-                    self.tri_table.prefetch(
-                        ((a as u64) << (2 * ID_BITS)) | ((b as u64) << ID_BITS) | w as u64,
-                    );
-                    self.bi_table.prefetch(((a as u64) << ID_BITS) | b as u64);
+                    self.tri_table.prefetch(trigram_key(a, b, w));
+                    self.bi_table.prefetch(bigram_key(a, b));
                 }
-                self.bi_table.prefetch(((b as u64) << ID_BITS) | w as u64);
+                self.bi_table.prefetch(bigram_key(b, w));
             }
             state = NgramLm::advance(state, w);
         }
@@ -393,7 +407,7 @@ impl NgramLm {
             return UNKNOWN_LOGP;
         };
         let key = memo_key(state.0, state.1, w);
-        let slot = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - MEMO_BITS)) as usize;
+        let slot = memo_slot(key);
         MEMO.with(|m| {
             let mut m = m.borrow_mut();
             if m.is_empty() {
@@ -587,7 +601,7 @@ impl LmBuilder {
             .bi
             .iter()
             .map(|&([a, b], p, w)| {
-                let key = ((remap[a as usize] as u64) << ID_BITS) | remap[b as usize] as u64;
+                let key = bigram_key(remap[a as usize], remap[b as usize]);
                 (key, q_logp(p), q_bow(w))
             })
             .collect();
@@ -604,9 +618,7 @@ impl LmBuilder {
             .tri
             .iter()
             .map(|&([a, b, c], p)| {
-                let key = ((remap[a as usize] as u64) << (2 * ID_BITS))
-                    | ((remap[b as usize] as u64) << ID_BITS)
-                    | remap[c as usize] as u64;
+                let key = trigram_key(remap[a as usize], remap[b as usize], remap[c as usize]);
                 (key, q_logp(p))
             })
             .collect();
