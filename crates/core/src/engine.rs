@@ -3,7 +3,7 @@
 //!
 //! For each sentence the decoder considers, at every word, keeping the word
 //! or replacing a span of one to three words by a candidate original from
-//! the [`Lexicon`](crate::lexicon::Lexicon) (reverse synonyms, inflected).
+//! the [`Lexicon`] (reverse synonyms, inflected).
 //! A path is scored by the language model over the words it emits plus the
 //! channel: `ln(1 - ρ)` for keeping a word that could have been spun,
 //! `ln ρ + ln P(spun | original) - margin` for undoing a substitution, and a

@@ -53,7 +53,7 @@ const TENS: [&str; 8] = [
 ];
 
 /// Spells out 0..=99 ("seven", "forty", "twenty-four"); the inverse of
-/// [`value`].
+/// `value`.
 pub fn spell(n: u32) -> Option<String> {
     let tens = |n: u32| TENS[(n / 10 - 2) as usize];
     match n {
