@@ -1482,7 +1482,17 @@ fn case_like(t: &Text, ws: usize, we: usize, lower: &str) -> String {
             Case::Upper.apply(lower)
         }
         Case::Title if all_title && !(first.sentence_start && we - ws == 1) && we - ws > 1 => {
-            Case::Title.apply(lower)
+            title_phrase(lower)
+        }
+        // one capitalised word mid-sentence is a name's, so a phrase in its
+        // place is one too ("Blair" → "Tony Blair", not "Tony blair")
+        Case::Title
+            if !first.sentence_start
+                && we - ws == 1
+                && lower.contains(' ')
+                && !lower.split(' ').all(crate::text::is_function_word) =>
+        {
+            title_phrase(lower)
         }
         Case::Title => {
             // a capitalised first word keeps its capital ("Well being
@@ -1497,6 +1507,23 @@ fn case_like(t: &Text, ws: usize, we: usize, lower: &str) -> String {
         }
         _ => lower.to_string(),
     }
+}
+
+/// A phrase in title case, its function words after the first left lower
+/// case ("bank of england" → "Bank of England").
+fn title_phrase(lower: &str) -> String {
+    let mut out = String::with_capacity(lower.len());
+    for (i, w) in lower.split(' ').enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        if i > 0 && crate::text::is_function_word(w) {
+            out.push_str(w);
+        } else {
+            out.push_str(&Case::Title.apply(w));
+        }
+    }
+    out
 }
 
 /// Fixes "a"/"an" before a changed word ("a impartial" → "an impartial"
@@ -1557,6 +1584,51 @@ fn starts_with_vowel_sound(w: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn replacements_take_the_case_of_what_they_replace() {
+        // (text, first word, end word, lower-case replacement, expected)
+        let cases = [
+            ("Mr Blair said so.", 1, 2, "tony blair", "Tony Blair"),
+            (
+                "He met the Chancellor today.",
+                3,
+                4,
+                "prime minister",
+                "Prime Minister",
+            ),
+            (
+                "Aides of the Exec said.",
+                3,
+                4,
+                "white house",
+                "White House",
+            ),
+            (
+                "Shares of Federal Reserve rose.",
+                2,
+                4,
+                "bank of england",
+                "Bank of England",
+            ),
+            ("Warfare broke out.", 0, 1, "world war", "World war"),
+            ("Well being Ministry staff.", 0, 2, "health", "Health"),
+            ("We met Monday Oregon Tuesday.", 3, 4, "or", "or"),
+            ("NASA said.", 0, 1, "space agency", "SPACE AGENCY"),
+            (
+                "Ask a Financial analyst.",
+                2,
+                4,
+                "securities analyst",
+                "Securities analyst",
+            ),
+            ("the workers left.", 1, 2, "staff", "staff"),
+        ];
+        for (text, ws, we, lower, want) in cases {
+            let t = Text::new(text);
+            assert_eq!(case_like(&t, ws, we, lower), want, "{text:?} {lower:?}");
+        }
+    }
 
     #[test]
     fn phrase_starts_admit_every_inflection_the_lexicon_can_analyse() {
