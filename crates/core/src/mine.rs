@@ -16,6 +16,12 @@
 //!   rarer it is in the texts than the word it replaced,
 //! - how many corpus documents carry the variant.
 //!
+//! A candidate must occur in two corpus documents or more (by default),
+//! and one that is nearly always part of the same longer phrase grows
+//! into it ("get right" into "get right of entry to"; see
+//! `Miner::extend`), so that the candidates are the phrases a list would
+//! hold.
+//!
 //! Candidates are for a human to confirm; [`write_tsv`] exports them in the
 //! list format (`tortured<TAB>expected`) that
 //! [`Fingerprints`](crate::fingerprints::Fingerprints) loads.
@@ -23,7 +29,8 @@
 //! ```
 //! use unspin_core::mine::{Miner, MineOptions, Thesaurus};
 //! let thesaurus = Thesaurus::from_groups([vec!["forest", "woodland"], vec!["random", "irregular"]]);
-//! let mut miner = Miner::new(&thesaurus, MineOptions { min_established: 2, ..MineOptions::default() });
+//! let options = MineOptions { min_established: 2, min_docs: 1, ..MineOptions::default() };
+//! let mut miner = Miner::new(&thesaurus, options);
 //! miner.add_reference("We train a random forest. A random forest is robust.");
 //! miner.add_corpus("An irregular woodland beats the baseline.");
 //! let found = miner.candidates();
@@ -202,7 +209,9 @@ pub struct MineOptions {
     pub min_established: usize,
     /// a candidate may occur at most this many times in the reference
     pub max_clean: usize,
-    /// a candidate must occur in at least this many corpus documents
+    /// a candidate must occur in at least this many corpus documents (2 by
+    /// default: a spinner's phrase recurs, while a phrase of one document
+    /// is as often a writer's own odd wording)
     pub min_docs: usize,
     /// longest phrase, in words (2 or 3)
     pub max_words: usize,
@@ -213,7 +222,7 @@ impl Default for MineOptions {
         MineOptions {
             min_established: 3,
             max_clean: 0,
-            min_docs: 1,
+            min_docs: 2,
             max_words: 3,
         }
     }
@@ -284,6 +293,17 @@ struct Side {
     docs: u32,
     /// every run of words, one after the other, each followed by BREAK
     seqs: Vec<u32>,
+    /// where each document starts in `seqs`
+    doc_starts: Vec<usize>,
+}
+
+impl Side {
+    /// The document (0-based) that position `p` of `seqs` belongs to.
+    fn doc_of(&self, p: usize) -> usize {
+        self.doc_starts
+            .partition_point(|&s| s <= p)
+            .saturating_sub(1)
+    }
 }
 
 /// Separates runs of words in [`Side::seqs`]; also the "word" seen at a
@@ -454,6 +474,7 @@ impl<'t> Miner<'t> {
 
     fn count(&mut self, side: &mut Side, text: &str) {
         side.docs += 1;
+        side.doc_starts.push(side.seqs.len());
         let doc = side.docs;
         let norm = Normalized::new(text);
         // runs of alphabetic words; punctuation and numbers break phrases,
@@ -706,7 +727,8 @@ impl<'t> Miner<'t> {
                 }
             }
         }
-        let mut out: Vec<Candidate> = closed(best.into_values().collect());
+        let extended = self.extend(best);
+        let mut out: Vec<Candidate> = closed(extended);
         out.sort_by(|a, b| {
             b.score
                 .total_cmp(&a.score)
@@ -768,6 +790,202 @@ impl<'t> Miner<'t> {
             learned,
             surprise,
         })
+    }
+}
+
+/// Longest phrase, in words, that [`Miner::extend`] grows a candidate to.
+const MAX_EXTENDED_WORDS: usize = 6;
+
+/// At most this many different neighbours split an extension into
+/// branches ("get right of" → "get right of entry", "get right of
+/// section").
+const MAX_BRANCHES: usize = 3;
+
+/// The share of a candidate's occurrences that its extensions must cover
+/// (the rest, left out, have another word there, or none).
+const MIN_EXTENSION_SHARE: f64 = 0.9;
+
+/// Words that an extension does not end on: determiners ("the test set"
+/// is the term "test set") and words that need one after them ("of",
+/// "and", "or").
+const DANGLING: &[&str] = &[
+    "a", "an", "the", "this", "that", "these", "those", "its", "their", "our", "his", "her", "of",
+    "and", "or",
+];
+
+/// The corpus occurrences of one phrase: where each starts in
+/// [`Side::seqs`], and how many words the phrase has.
+#[derive(Clone, Debug)]
+struct Occurrences {
+    starts: Vec<usize>,
+    n: usize,
+    /// words added on the left and on the right of the candidate
+    left: usize,
+    right: usize,
+}
+
+impl Miner<'_> {
+    /// Grows each candidate into the longer phrase it is always part of.
+    ///
+    /// Phrases are counted up to three words, but a spinner's rewrite of a
+    /// term can be longer ("get right of entry to" for "access", "in
+    /// genuine time" for "in real time"), and then each 2-3 word window of
+    /// it is found on its own, a part that no list entry equals. A
+    /// candidate whose corpus occurrences (two or more, in two or more
+    /// documents) have the same word on one side is extended by that
+    /// word, repeatedly, up to [`MAX_EXTENDED_WORDS`] words; where the
+    /// neighbours are a few words each seen so ("of entry", "of section"),
+    /// the candidate splits into one per word. Nine occurrences in ten
+    /// are enough ("all" allows no typo, no sentence end), and an
+    /// extension never ends on a determiner, "of", "and" or "or".
+    fn extend(&self, best: HashMap<Gram, Candidate>) -> Vec<Candidate> {
+        let seq = &self.corpus.seqs;
+        let mut starts: HashMap<Gram, Vec<usize>> = best.keys().map(|g| (*g, Vec::new())).collect();
+        for p in 0..seq.len() {
+            for n in 2..=3 {
+                if p + n > seq.len() || seq[p..p + n].contains(&BREAK) {
+                    break;
+                }
+                let mut key = [BREAK; 3];
+                key[..n].copy_from_slice(&seq[p..p + n]);
+                if let Some(v) = starts.get_mut(&(n as u8, key)) {
+                    v.push(p);
+                }
+            }
+        }
+        let mut out: HashMap<String, Candidate> = HashMap::new();
+        for (g, cand) in best {
+            let occ = Occurrences {
+                starts: starts.remove(&g).unwrap_or_default(),
+                n: g.0 as usize,
+                left: 0,
+                right: 0,
+            };
+            let grown = self.grow(occ);
+            let docs_weight = if self.lm.is_some() { 1.0 } else { 0.5 };
+            for o in grown {
+                let c = if o.left == 0 && o.right == 0 {
+                    cand.clone()
+                } else {
+                    let s = o.starts[0];
+                    let added = |r: std::ops::Range<usize>| -> Vec<&str> {
+                        seq[r]
+                            .iter()
+                            .map(|&w| self.words[w as usize].as_str())
+                            .collect()
+                    };
+                    let left = added(s..s + o.left);
+                    let right = added(s + o.n - o.right..s + o.n);
+                    let tortured = added(s..s + o.n).join(" ");
+                    if self.known.contains(&tortured) {
+                        continue;
+                    }
+                    let expected: Vec<&str> = left
+                        .iter()
+                        .copied()
+                        .chain(std::iter::once(cand.expected.as_str()))
+                        .chain(right.iter().copied())
+                        .collect();
+                    let docs = self.docs_of(&o.starts);
+                    Candidate {
+                        tortured,
+                        expected: expected.join(" "),
+                        score: cand.score
+                            + docs_weight * ((docs as f64).ln() - (cand.docs as f64).ln()),
+                        corpus_count: o.starts.len(),
+                        docs,
+                        ..cand.clone()
+                    }
+                };
+                match out.get(&c.tortured) {
+                    Some(b) if b.score >= c.score => {}
+                    _ => {
+                        out.insert(c.tortured.clone(), c);
+                    }
+                }
+            }
+        }
+        out.into_values().collect()
+    }
+
+    /// Distinct corpus documents of occurrences starting at `starts`.
+    fn docs_of(&self, starts: &[usize]) -> usize {
+        let mut docs: Vec<usize> = starts.iter().map(|&p| self.corpus.doc_of(p)).collect();
+        docs.sort_unstable();
+        docs.dedup();
+        docs.len()
+    }
+
+    /// The phrases `occ` grows into (itself when it does not grow).
+    fn grow(&self, occ: Occurrences) -> Vec<Occurrences> {
+        let seq = &self.corpus.seqs;
+        let mut done = Vec::new();
+        let mut todo = vec![occ];
+        while let Some(o) = todo.pop() {
+            let right = self.branch(&o, |s| seq.get(s + o.n).copied().unwrap_or(BREAK));
+            let left = self.branch(&o, |s| if s == 0 { BREAK } else { seq[s - 1] });
+            match (right, left) {
+                (Some(groups), _) => todo.extend(groups.into_iter().map(|starts| Occurrences {
+                    starts,
+                    n: o.n + 1,
+                    right: o.right + 1,
+                    ..o
+                })),
+                (None, Some(groups)) => todo.extend(groups.into_iter().map(|starts| Occurrences {
+                    starts: starts.iter().map(|s| s - 1).collect(),
+                    n: o.n + 1,
+                    left: o.left + 1,
+                    ..o
+                })),
+                (None, None) => done.push(self.trim(o)),
+            }
+        }
+        done
+    }
+
+    /// The occurrences of `o` grouped by the neighbour `next` gives, when
+    /// `o` can grow that way: it is shorter than [`MAX_EXTENDED_WORDS`],
+    /// occurs twice or more, and at most [`MAX_BRANCHES`] words, each seen
+    /// there in two documents or more, cover [`MIN_EXTENSION_SHARE`] of
+    /// its occurrences.
+    fn branch(&self, o: &Occurrences, next: impl Fn(usize) -> u32) -> Option<Vec<Vec<usize>>> {
+        if o.n >= MAX_EXTENDED_WORDS || o.starts.len() < 2 {
+            return None;
+        }
+        let mut groups: HashMap<u32, Vec<usize>> = HashMap::new();
+        for &s in &o.starts {
+            groups.entry(next(s)).or_default().push(s);
+        }
+        groups.remove(&BREAK);
+        let mut groups: Vec<Vec<usize>> = groups
+            .into_values()
+            .filter(|g| self.docs_of(g) >= 2)
+            .collect();
+        let covered: usize = groups.iter().map(Vec::len).sum();
+        if groups.is_empty()
+            || groups.len() > MAX_BRANCHES
+            || (covered as f64) < MIN_EXTENSION_SHARE * o.starts.len() as f64
+        {
+            return None;
+        }
+        groups.sort();
+        Some(groups)
+    }
+
+    /// `o` without the [`DANGLING`] words its extension ends on.
+    fn trim(&self, mut o: Occurrences) -> Occurrences {
+        let seq = &self.corpus.seqs;
+        let is_det = |w: u32| DANGLING.contains(&self.words[w as usize].as_str());
+        while o.left > 0 && is_det(seq[o.starts[0]]) {
+            o.starts.iter_mut().for_each(|s| *s += 1);
+            o.n -= 1;
+            o.left -= 1;
+        }
+        while o.right > 0 && is_det(seq[o.starts[0] + o.n - 1]) {
+            o.n -= 1;
+            o.right -= 1;
+        }
+        o
     }
 }
 
@@ -849,6 +1067,14 @@ pub fn write_tsv(candidates: &[Candidate], mut out: impl Write) -> std::io::Resu
 mod tests {
     use super::*;
 
+    /// Options that keep phrases of a single corpus document.
+    fn one_doc() -> MineOptions {
+        MineOptions {
+            min_docs: 1,
+            ..MineOptions::default()
+        }
+    }
+
     fn thesaurus() -> Thesaurus {
         Thesaurus::from_entries([
             ("forest", vec!["woodland", "wood"]),
@@ -861,7 +1087,7 @@ mod tests {
     #[test]
     fn finds_word_by_word_variants() {
         let t = thesaurus();
-        let mut m = Miner::new(&t, MineOptions::default());
+        let mut m = Miner::new(&t, one_doc());
         for _ in 0..3 {
             m.add_reference(
                 "A random forest and a neural network. A large dataset, a big dataset.",
@@ -901,9 +1127,72 @@ mod tests {
     }
 
     #[test]
+    fn candidates_grow_into_the_longer_phrase_they_are_part_of() {
+        let t = Thesaurus::from_entries([
+            ("access", vec!["entry", "section"]),
+            ("forest", vec!["woodland"]),
+            ("random", vec!["irregular"]),
+            ("get", vec!["obtain"]),
+            ("right", vec!["correct"]),
+        ]);
+        let mut m = Miner::new(&t, MineOptions::default());
+        for _ in 0..8 {
+            m.add_reference("Users obtain correct data. A random forest is robust.");
+        }
+        // "get right" is always followed by "of", then by "entry to" or by
+        // "section to"; "irregular woodland" has varied neighbours, after
+        // a determiner
+        let docs = [
+            "Nodes get right of entry to the cloud; the irregular woodland wins.",
+            "Users get right of entry to data. An irregular woodland fails here.",
+            "Agents get right of section to files, as irregular woodland models do.",
+            "Clients get right of section to logs. We prune the irregular woodland.",
+            "Peers get right of entry to peers. Our irregular woodland is small.",
+        ];
+        for d in docs {
+            m.add_corpus(d);
+        }
+        let c = m.candidates();
+        let found: Vec<(&str, usize, usize)> = c
+            .iter()
+            .map(|c| (c.tortured.as_str(), c.corpus_count, c.docs))
+            .collect();
+        assert!(
+            found.contains(&("get right of entry to", 3, 3)),
+            "{found:?}"
+        );
+        assert!(
+            found.contains(&("get right of section to", 2, 2)),
+            "{found:?}"
+        );
+        assert!(!found.iter().any(|f| f.0 == "get right"), "{found:?}");
+        assert!(found.contains(&("irregular woodland", 5, 5)), "{found:?}");
+        let entry = c
+            .iter()
+            .find(|c| c.tortured == "get right of entry to")
+            .unwrap();
+        assert_eq!(entry.expected, "obtain correct of entry to");
+
+        // always after "the", but a term does not end on its determiner
+        let mut m = Miner::new(&t, MineOptions::default());
+        for _ in 0..8 {
+            m.add_reference("A random forest is robust.");
+        }
+        for d in [
+            "Train the irregular woodland.",
+            "Prune the irregular woodland.",
+            "Fit the irregular woodland.",
+        ] {
+            m.add_corpus(d);
+        }
+        let found: Vec<String> = m.candidates().into_iter().map(|c| c.tortured).collect();
+        assert_eq!(found, ["irregular woodland"]);
+    }
+
+    #[test]
     fn a_known_list_teaches_substitutions() {
         let t = Thesaurus::default();
-        let mut m = Miner::new(&t, MineOptions::default());
+        let mut m = Miner::new(&t, one_doc());
         for _ in 0..3 {
             m.add_reference("A neural network and a deep network.");
         }
@@ -994,7 +1283,7 @@ mod tests {
         ]);
         let model = general_english();
         let run = |lm: bool| {
-            let mut m = Miner::new(&t, MineOptions::default());
+            let mut m = Miner::new(&t, one_doc());
             if lm {
                 m.set_language_model(model.lm());
             }

@@ -58,8 +58,9 @@ pub struct Args {
     /// Most occurrences a candidate may have in the reference.
     #[arg(long, default_value_t = 0)]
     max_clean: usize,
-    /// Fewest corpus documents a candidate must occur in.
-    #[arg(long, default_value_t = 1)]
+    /// Fewest corpus documents a candidate must occur in (1 to see the
+    /// phrases of a single document too).
+    #[arg(long, default_value_t = 2)]
     min_docs: usize,
     /// Write JSON lines with the evidence instead of TSV.
     #[arg(long)]
@@ -117,6 +118,13 @@ pub fn run(args: Args) -> Result<ExitCode> {
         "unspin mine: {docs} corpus and {refs} reference documents; {} candidates written",
         found.len()
     );
+    if docs < args.min_docs {
+        eprintln!(
+            "unspin mine: note: a candidate must occur in {} corpus documents \
+             (--min-docs); use --min-docs 1 to mine fewer",
+            args.min_docs
+        );
+    }
     let mut out: Box<dyn Write> = match &args.output {
         Some(p) => Box::new(std::io::BufWriter::new(
             std::fs::File::create(p).with_context(|| format!("cannot create {}", p.display()))?,
