@@ -373,24 +373,40 @@
     $("text").addEventListener("input", () => {
       if (state.id !== "pasted text" && !$("file").value) state.id = "pasted text";
     });
-    $("file").addEventListener("change", () => {
+    $("file").addEventListener("change", async () => {
       const f = $("file").files[0];
       if (!f) return;
-      if (!/\.txt$/i.test(f.name) && f.type && f.type !== "text/plain") {
-        setStatus("Only plain-text (.txt) files can be read here: " + f.name + " is " + (f.type || "of unknown type") + ".", true);
-        $("file").value = "";
+      $("file").value = "";
+      if (/\.pdf$/i.test(f.name)) {
+        setStatus("PDF files are not read: save " + f.name + " as .docx or text (e.g. pdftotext), or paste its text.", true);
         return;
       }
-      const reader = new FileReader();
-      reader.onload = () => {
-        $("text").value = reader.result;
+      if (!/\.(txt|docx)$/i.test(f.name)) {
+        setStatus("Upload a .txt or .docx file: " + f.name + " is neither.", true);
+        return;
+      }
+      setStatus("Reading " + f.name + "…");
+      try {
+        // the server reads the file (Word included) and answers its text
+        const res = await fetch("/v1/extract", {
+          method: "POST",
+          headers: { "Content-Type": "application/octet-stream" },
+          body: f,
+        });
+        let data = null;
+        try {
+          data = await res.json();
+        } catch (e) {
+          throw new Error("/v1/extract answered " + res.status + " without JSON");
+        }
+        if (!res.ok) throw new Error((data && data.error) || "/v1/extract answered " + res.status);
+        $("text").value = data.text;
         state.id = f.name;
-        $("file-name").textContent = f.name + " (" + f.size + " bytes)";
-        $("file").value = "";
+        $("file-name").textContent = f.name + " (" + data.format + ", " + f.size + " bytes)";
         setStatus("Loaded " + f.name + ". Press Analyse.");
-      };
-      reader.onerror = () => setStatus("Cannot read " + f.name + ".", true);
-      reader.readAsText(f);
+      } catch (e) {
+        setStatus("Cannot read " + f.name + ": " + e.message, true);
+      }
     });
     $("view-highlights").addEventListener("click", () => setView("highlights"));
     $("view-restored").addEventListener("click", () => setView("restored"));

@@ -223,3 +223,86 @@ test("a server error is shown, not swallowed", { timeout: 60_000 }, async () => 
   assert.equal(await page.getAttribute("#status", "role"), "alert");
   await page.close();
 });
+
+// A zip archive of [name, text] entries, stored (no compression): enough of
+// a .docx for the server's reader, made here so the test needs no fixture.
+function storedZip(entries) {
+  const crcTable = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc32 = (buf) => {
+    let c = 0xffffffff;
+    for (const b of buf) c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const parts = [];
+  const central = [];
+  let offset = 0;
+  for (const [name, text] of entries) {
+    const nameBuf = Buffer.from(name, "utf8");
+    const data = Buffer.from(text, "utf8");
+    const crc = crc32(data);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(data.length, 18);
+    local.writeUInt32LE(data.length, 22);
+    local.writeUInt16LE(nameBuf.length, 26);
+    parts.push(local, nameBuf, data);
+    const dir = Buffer.alloc(46);
+    dir.writeUInt32LE(0x02014b50, 0);
+    dir.writeUInt16LE(20, 4);
+    dir.writeUInt16LE(20, 6);
+    dir.writeUInt32LE(crc, 16);
+    dir.writeUInt32LE(data.length, 20);
+    dir.writeUInt32LE(data.length, 24);
+    dir.writeUInt16LE(nameBuf.length, 28);
+    dir.writeUInt32LE(offset, 42);
+    central.push(dir, nameBuf);
+    offset += local.length + nameBuf.length + data.length;
+  }
+  const dirBuf = Buffer.concat(central);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(entries.length, 8);
+  end.writeUInt16LE(entries.length, 10);
+  end.writeUInt32LE(dirBuf.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...parts, dirBuf, end]);
+}
+
+test("upload a Word manuscript, analyse it", { timeout: 60_000 }, async () => {
+  const page = await context.newPage();
+  const problems = [];
+  page.on("pageerror", (e) => problems.push(String(e)));
+  await page.goto(BASE, { waitUntil: "load" });
+  const paragraphs = SPUN.split(/(?<=\.) /);
+  const xml =
+    '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>' +
+    paragraphs.map((p) => "<w:p><w:r><w:t>" + p + "</w:t></w:r></w:p>").join("") +
+    "</w:body></w:document>";
+  await page.setInputFiles("#file", {
+    name: "manuscript.docx",
+    mimeType: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    buffer: storedZip([["word/document.xml", xml]]),
+  });
+  await page.waitForFunction(() => /^Loaded/.test(document.getElementById("status").textContent), null, { timeout: 30_000 });
+  assert.equal(await page.inputValue("#text"), paragraphs.join("\n"));
+  assert.match(await page.textContent("#file-name"), /manuscript\.docx \(docx, \d+ bytes\)/);
+  await page.click("#analyse");
+  await page.waitForSelector("#result:not([hidden])", { timeout: 30_000 });
+  await page.waitForFunction(() => /^Done/.test(document.getElementById("status").textContent), null, { timeout: 30_000 });
+  assert.ok(Number(await page.textContent("#evidence")) > 0, "no span flagged in the uploaded text");
+
+  // a PDF is refused with advice, and a file of another kind with its name
+  await page.setInputFiles("#file", { name: "paper.pdf", mimeType: "application/pdf", buffer: Buffer.from("%PDF-1.4") });
+  assert.match(await page.textContent("#status"), /PDF files are not read: save paper\.pdf/);
+  await page.setInputFiles("#file", { name: "figure.png", mimeType: "image/png", buffer: Buffer.from([0x89, 0x50]) });
+  assert.match(await page.textContent("#status"), /figure\.png/);
+  assert.equal(await page.getAttribute("#status", "role"), "alert");
+  assert.deepEqual(problems, []);
+  await page.close();
+});

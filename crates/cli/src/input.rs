@@ -101,9 +101,18 @@ impl InputArgs {
                             continue;
                         }
                     };
-                    let text = decode(bytes, self.lossy).with_context(|| {
-                        format!("{name} is not valid UTF-8 (pass --lossy to replace bad bytes)")
-                    })?;
+                    // a Word file is analysed as its text (what `unspin
+                    // extract` prints); a PDF gets extract's advice
+                    let document = unspin_extract::Format::sniff(&bytes)
+                        == unspin_extract::Format::Docx
+                        || unspin_extract::is_pdf(&bytes);
+                    let text = if document {
+                        extract(&bytes, &name)?
+                    } else {
+                        decode(bytes, self.lossy).with_context(|| {
+                            format!("{name} is not valid UTF-8 (pass --lossy to replace bad bytes)")
+                        })?
+                    };
                     f(Record {
                         id: Value::String(name.clone()),
                         text,
@@ -176,6 +185,13 @@ pub fn sources_of(files: &[PathBuf]) -> Vec<Option<PathBuf>> {
             })
             .collect()
     }
+}
+
+/// The text of a Word or text file named `name`.
+pub fn extract(bytes: &[u8], name: &str) -> Result<String> {
+    unspin_extract::extract(bytes)
+        .map(|e| e.text)
+        .with_context(|| format!("cannot read {name}"))
 }
 
 /// Decodes bytes as UTF-8; the error names the first bad byte's offset.

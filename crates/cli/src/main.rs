@@ -41,6 +41,9 @@ enum Command {
     Serve(cmd::serve::Args),
     /// Mine a corpus for candidate tortured phrases.
     Mine(cmd::mine::Args),
+    /// Print the text of a Word file (.docx) or a text file: what detect and
+    /// restore analyse, and what their offsets refer to.
+    Extract(cmd::extract::Args),
 }
 
 fn main() -> ExitCode {
@@ -59,6 +62,7 @@ fn main() -> ExitCode {
         Command::Scan(a) => cmd::scan::run(a),
         Command::Serve(a) => cmd::serve::run(a),
         Command::Mine(a) => cmd::mine::run(a),
+        Command::Extract(a) => cmd::extract::run(a),
     };
     match result {
         Ok(code) => code,

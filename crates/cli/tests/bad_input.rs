@@ -351,3 +351,81 @@ fn set_with_an_unknown_name_or_a_bad_value_is_an_error() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("NAME=VALUE"));
 }
+
+/// A .docx holding `paragraphs`, made with the `zip` crate.
+fn docx_of(paragraphs: &[&str]) -> Vec<u8> {
+    use std::io::Write;
+    let body: String = paragraphs
+        .iter()
+        .map(|p| format!("<w:p><w:r><w:t>{p}</w:t></w:r></w:p>"))
+        .collect();
+    let xml = format!(
+        r#"<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{body}</w:body></w:document>"#
+    );
+    let mut out = std::io::Cursor::new(Vec::new());
+    let mut zip = zip::ZipWriter::new(&mut out);
+    zip.start_file(
+        "word/document.xml",
+        zip::write::SimpleFileOptions::default(),
+    )
+    .unwrap();
+    zip.write_all(xml.as_bytes()).unwrap();
+    zip.finish().unwrap();
+    out.into_inner()
+}
+
+#[test]
+fn a_word_file_is_read_as_its_text_and_a_broken_one_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = docx_of(&[
+        "A impartial celebration.",
+        "The Chilly Conflict period ended.",
+    ]);
+    std::fs::write(dir.path().join("paper.docx"), &file).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_unspin"))
+        .args(["extract", "paper.docx"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let text = "A impartial celebration.\nThe Chilly Conflict period ended.";
+    assert_eq!(String::from_utf8_lossy(&out.stdout), format!("{text}\n"));
+    if unspin_core::Model::builtin().is_ok() {
+        // detect reads the same text: its spans slice it
+        let out = Command::new(env!("CARGO_BIN_EXE_unspin"))
+            .args(["detect", "--json", "paper.docx"])
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        let rec: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let spans = rec["spans"].as_array().unwrap();
+        assert!(!spans.is_empty(), "{rec}");
+        let chars: Vec<char> = text.chars().collect();
+        for s in spans {
+            let (a, b) = (
+                s["start"].as_u64().unwrap() as usize,
+                s["end"].as_u64().unwrap() as usize,
+            );
+            assert_eq!(
+                chars[a..b].iter().collect::<String>(),
+                s["text"].as_str().unwrap()
+            );
+        }
+    }
+    // a Word file cut short: a clear error naming the file, exit 2
+    std::fs::write(dir.path().join("cut.docx"), &file[..file.len() / 2]).unwrap();
+    for cmd in ["detect", "extract"] {
+        let out = Command::new(env!("CARGO_BIN_EXE_unspin"))
+            .args([cmd, "cut.docx"])
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{cmd}: {out:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("cut.docx") && err.contains("Word document is corrupt"),
+            "{cmd}: {err}"
+        );
+    }
+}

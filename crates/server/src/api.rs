@@ -147,6 +147,18 @@ fn is_json_type(v: &HeaderValue) -> bool {
     mime == "application/json" || (mime.starts_with("application/") && mime.ends_with("+json"))
 }
 
+/// The error for a body that could not be read; `limit` words the 413.
+fn body_rejection(rej: BytesRejection, limit: usize) -> ApiError {
+    if rej.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("the request body is larger than the limit of {limit} bytes"),
+        )
+    } else {
+        ApiError::new(rej.status(), rej.body_text())
+    }
+}
+
 /// Parses a request body. `limit` is only used to word the 413 message.
 pub(crate) fn parse_document(
     headers: &HeaderMap,
@@ -164,16 +176,7 @@ pub(crate) fn parse_document(
             ));
         }
     }
-    let body = body.map_err(|rej| {
-        if rej.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                format!("the request body is larger than the limit of {limit} bytes"),
-            )
-        } else {
-            ApiError::new(rej.status(), rej.body_text())
-        }
-    })?;
+    let body = body.map_err(|rej| body_rejection(rej, limit))?;
     let value: Value = serde_json::from_slice(&body).map_err(|e| {
         ApiError::new(
             StatusCode::BAD_REQUEST,
@@ -316,6 +319,23 @@ async fn trace(
     Ok(Json(record(id, extra, &json!({ "matches": matches }))?))
 }
 
+/// The text of an uploaded file (the raw bytes of a .txt or .docx),
+/// for the web page's upload: `{"format", "text"}`.
+async fn extract(State(st): State<Arc<AppState>>, body: Body) -> Result<Json<Value>, ApiError> {
+    let bytes = body.map_err(|rej| body_rejection(rej, st.limits.body_bytes))?;
+    let got = blocking(move || unspin_extract::extract(&bytes))
+        .await?
+        .map_err(|e| ApiError::unprocessable(e.to_string()))?;
+    tracing::debug!(
+        format = got.format.name(),
+        chars = got.text.len(),
+        "extracted"
+    );
+    Ok(Json(
+        json!({ "format": got.format.name(), "text": got.text }),
+    ))
+}
+
 async fn healthz(State(st): State<Arc<AppState>>) -> Json<Value> {
     Json(json!({
         "status": "ok",
@@ -434,6 +454,7 @@ pub(crate) fn router(st: Arc<AppState>) -> Router {
         .route("/v1/detect", post(detect))
         .route("/v1/restore", post(restore))
         .route("/v1/trace", post(trace))
+        .route("/v1/extract", post(extract))
         .layer(GlobalConcurrencyLimitLayer::new(limits.concurrency));
     Router::new()
         .route("/healthz", get(healthz))

@@ -97,6 +97,29 @@ pub fn document() -> Value {
                 "Trace",
                 &[("501", "No reference index is loaded.")]
             ),
+            "/v1/extract": {
+                "post": {
+                    "summary": "The text of an uploaded file",
+                    "description": "The body is the file itself: UTF-8 text or a Word document (.docx), told apart by their first bytes. The answer is the text to send to the analysis routes, one line per paragraph. A PDF is refused (422) with advice: convert it to text first.",
+                    "requestBody": {
+                        "required": true,
+                        "content": { "application/octet-stream": {
+                            "schema": { "type": "string", "format": "binary" },
+                            "example": "An irregular woodland classifier sorted bosom malignancy images."
+                        } }
+                    },
+                    "responses": {
+                        "200": {
+                            "description": "The file's text.",
+                            "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Extracted" } } }
+                        },
+                        "413": { "description": "The file is larger than the server's limit (see `/healthz`).", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } },
+                        "422": { "description": "The file is not UTF-8 text or a readable .docx (a PDF is refused here too).", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } },
+                        "500": { "description": "The extraction failed.", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } },
+                        "503": { "description": "The request took longer than the server's time limit.", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } }
+                    }
+                }
+            },
             "/healthz": {
                 "get": {
                     "summary": "Liveness and what is loaded",
@@ -187,6 +210,14 @@ pub fn document() -> Value {
                 "properties": {
                     "id": { "type": ["string", "number", "null"] },
                     "matches": { "type": "array", "items": { "$ref": "#/components/schemas/Match" } }
+                }
+            },
+            "Extracted": {
+                "type": "object",
+                "required": ["format", "text"],
+                "properties": {
+                    "format": { "type": "string", "enum": ["text", "docx"] },
+                    "text": { "type": "string" }
                 }
             },
             "Health": {

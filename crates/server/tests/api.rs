@@ -435,3 +435,64 @@ async fn declared_oversized_bodies_are_refused_before_upload() {
     stop_tx.send(()).unwrap();
     serving.await.unwrap().unwrap();
 }
+
+/// A .docx holding `paragraphs`, made with the `zip` crate.
+fn docx_of(paragraphs: &[&str]) -> Vec<u8> {
+    use std::io::Write;
+    let body: String = paragraphs
+        .iter()
+        .map(|p| format!("<w:p><w:r><w:t>{p}</w:t></w:r></w:p>"))
+        .collect();
+    let xml = format!(
+        r#"<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{body}</w:body></w:document>"#
+    );
+    let mut out = std::io::Cursor::new(Vec::new());
+    let mut zip = zip::ZipWriter::new(&mut out);
+    zip.start_file(
+        "word/document.xml",
+        zip::write::SimpleFileOptions::default(),
+    )
+    .unwrap();
+    zip.write_all(xml.as_bytes()).unwrap();
+    zip.finish().unwrap();
+    out.into_inner()
+}
+
+#[tokio::test]
+async fn extract_gives_the_text_of_an_upload() {
+    let router = full_server(small_limits(4000));
+    let file = docx_of(&["A impartial celebration.", "The Chilly Conflict period."]);
+    let a = call(
+        &router,
+        Method::POST,
+        "/v1/extract",
+        Some("application/octet-stream"),
+        file,
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+    assert_eq!(
+        a.body,
+        json!({"format": "docx", "text": "A impartial celebration.\nThe Chilly Conflict period."})
+    );
+    // the content type does not matter: the bytes say what the file is
+    let a = call(
+        &router,
+        Method::POST,
+        "/v1/extract",
+        Some("application/pdf"),
+        b"plain".to_vec(),
+    )
+    .await;
+    assert_eq!(a.body, json!({"format": "text", "text": "plain"}));
+    // a file no format reads, a Word file cut short, a file over the limit
+    for (bytes, status) in [
+        (b"\xff\xfe\x00binary".to_vec(), 422),
+        (docx_of(&["x"])[..60].to_vec(), 422),
+        (b"%PDF-1.4 nothing else".to_vec(), 422),
+        (vec![b'x'; 4001], 413),
+    ] {
+        let a = call(&router, Method::POST, "/v1/extract", None, bytes).await;
+        a.assert_error(status, "/v1/extract");
+    }
+}

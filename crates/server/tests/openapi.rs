@@ -133,6 +133,37 @@ async fn walk(router: &Router, expect_trace: u16) -> usize {
             let what = format!("{} {path}", method.to_uppercase());
             let answer = match method.as_str() {
                 "get" => call(router, Method::GET, path, None, vec![]).await,
+                "post"
+                    if op["requestBody"]["content"]
+                        .get("application/octet-stream")
+                        .is_some() =>
+                {
+                    // a file upload: the example is the file's bytes
+                    let media = &op["requestBody"]["content"]["application/octet-stream"];
+                    let example = media["example"]
+                        .as_str()
+                        .unwrap_or_else(|| panic!("{what}: no request example"));
+                    let a = call(
+                        router,
+                        Method::POST,
+                        path,
+                        Some("application/octet-stream"),
+                        example.as_bytes().to_vec(),
+                    )
+                    .await;
+                    // bytes that are no format it reads
+                    let bad = call(
+                        router,
+                        Method::POST,
+                        path,
+                        Some("application/octet-stream"),
+                        b"\x00\xff binary".to_vec(),
+                    )
+                    .await;
+                    assert_eq!(bad.status.as_u16(), 422, "{what}");
+                    check_answer(&doc, op, &format!("{what} malformed"), &bad);
+                    a
+                }
                 "post" => {
                     let media = &op["requestBody"]["content"]["application/json"];
                     let example = media

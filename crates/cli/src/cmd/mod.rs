@@ -8,6 +8,7 @@ use unspin_core::{Model, Unspinner};
 
 pub mod detect;
 pub mod eval;
+pub mod extract;
 pub mod index;
 pub mod mine;
 pub mod restore;
