@@ -378,7 +378,7 @@ fn mine_once(
         partial += is_part(c) as usize;
         if lines.len() < 25 {
             lines.push(format!(
-                "{} {} → {} (score {:.2}, learned {}, fit {:.2}, unattested {:.2}, docs {}, established {}, substituted {})",
+                "{} {} → {} (score {:.2}, learned {}, fit {:.2}, unattested {:.2}, keyness {:.2}, docs {}, established {}, substituted {})",
                 if ok {
                     "+"
                 } else if is_part(c) {
@@ -392,6 +392,7 @@ fn mine_once(
                 c.learned,
                 c.context_fit,
                 c.unattested,
+                c.keyness,
                 c.docs,
                 c.established_count,
                 c.substituted
@@ -403,7 +404,7 @@ fn mine_once(
         let mut out = String::new();
         for c in &cands {
             out.push_str(&format!(
-                "{}\t{}\t{}\t{:.3}\t{:.3}\t{}\t{}\t{}\t{}\t{}\t{}\n",
+                "{}\t{}\t{}\t{:.3}\t{:.3}\t{}\t{}\t{}\t{}\t{}\t{}\t{:.3}\n",
                 is_good(c) as u8,
                 c.tortured,
                 c.expected,
@@ -414,7 +415,8 @@ fn mine_once(
                 c.established_count,
                 c.substituted,
                 c.clean_count,
-                c.learned
+                c.learned,
+                c.keyness
             ));
         }
         std::fs::write(format!("{dump}.{}", known.len()), out).expect("dump");

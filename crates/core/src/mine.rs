@@ -14,7 +14,9 @@
 //! - how established the expected term is (its count),
 //! - how surprising the variant is: for each substituted word, how much
 //!   rarer it is in the texts than the word it replaced,
-//! - how many corpus documents carry the variant.
+//! - how many corpus documents carry the variant,
+//! - how key its substituted words are to the corpus: how much more
+//!   frequent they are there than in the reference.
 //!
 //! A candidate must occur in two corpus documents or more (by default),
 //! and one that is nearly always part of the same longer phrase grows
@@ -259,6 +261,11 @@ pub struct Candidate {
     /// 0 without a model
     #[serde(default)]
     pub unattested: f64,
+    /// how much more frequent the substituted words are in the corpus
+    /// than in the reference: the mean over them of the log ratio of their
+    /// relative frequencies; 0 without a reference
+    #[serde(default)]
+    pub keyness: f64,
 }
 
 const STOPWORDS: &[&str] = &[
@@ -298,6 +305,11 @@ struct Side {
 }
 
 impl Side {
+    /// How many words were counted.
+    fn total_words(&self) -> u64 {
+        self.words.values().map(|&c| c as u64).sum()
+    }
+
     /// The document (0-based) that position `p` of `seqs` belongs to.
     fn doc_of(&self, p: usize) -> usize {
         self.doc_starts
@@ -436,6 +448,28 @@ impl<'t> Miner<'t> {
             }
         }
         lowest.map_or(0.0, |l| -l as f64)
+    }
+
+    /// The mean, over the words `p` substitutes, of the log ratio of their
+    /// relative frequency in the corpus to that in the reference (with
+    /// half a count added to each): a spinner's words are key words of
+    /// the corpus it spun. 0 when either side is empty.
+    fn keyness(&self, p: &Pairing, (corpus, reference): (u64, u64)) -> f64 {
+        if corpus == 0 || reference == 0 {
+            return 0.0;
+        }
+        let freq = |side: &Side, w: u32, total: u64| {
+            (side.words.get(&w).copied().unwrap_or(0) as f64 + 0.5) / total as f64
+        };
+        let n = p.g.0 as usize;
+        let ratios: Vec<f64> = (0..n)
+            .filter(|&i| p.g.1[i] != p.e.1[i])
+            .map(|i| {
+                let w = p.g.1[i];
+                (freq(&self.corpus, w, corpus) / freq(&self.reference, w, reference)).ln()
+            })
+            .collect();
+        ratios.iter().sum::<f64>() / ratios.len().max(1) as f64
     }
 
     /// True when the known list substitutes `b` by `a` (singular forms).
@@ -678,6 +712,7 @@ impl<'t> Miner<'t> {
             .count();
         let words = self.corpus.seqs.len() + self.reference.seqs.len() - breaks;
         let empty = Profile::default();
+        let sizes = (self.corpus.total_words(), self.reference.total_words());
         let mut best: HashMap<Gram, Candidate> = HashMap::new();
         for p in pairs {
             let fit = self.context_fit(
@@ -692,14 +727,18 @@ impl<'t> Miner<'t> {
             let domain =
                 p.surprise + 0.5 * fit + 0.5 * (1.0 + p.total as f64).ln() - 2.0 * p.clean as f64;
             let unattested = self.unattested(&p.g);
-            let score = if self.lm.is_some() {
-                // with a model, how unattested the variant is in general
-                // English and how many documents carry it lead; the domain
-                // evidence breaks ties
-                0.2 * domain + p.learned as f64 + (p.docs as f64).ln() + unattested
-            } else {
-                domain + 3.0 * p.learned as f64 + 0.5 * (p.docs as f64).ln()
-            };
+            let keyness = self.keyness(&p, sizes);
+            // a spinner's words are over-represented in the corpus it
+            // spun, next to clean text of the same field
+            let score = 0.5 * keyness
+                + if self.lm.is_some() {
+                    // with a model, how unattested the variant is in
+                    // general English and how many documents carry it
+                    // lead; the domain evidence breaks ties
+                    0.2 * domain + p.learned as f64 + (p.docs as f64).ln() + unattested
+                } else {
+                    domain + 3.0 * p.learned as f64 + 0.5 * (p.docs as f64).ln()
+                };
             let text = |g: &Gram| -> String {
                 g.1[..g.0 as usize]
                     .iter()
@@ -719,6 +758,7 @@ impl<'t> Miner<'t> {
                 learned: p.learned,
                 context_fit: fit,
                 unattested,
+                keyness,
             };
             match best.get(&p.g) {
                 Some(b) if b.score >= cand.score => {}
@@ -1222,6 +1262,7 @@ mod tests {
             learned: 0,
             context_fit: 0.0,
             unattested: 0.0,
+            keyness: 0.0,
         }
     }
 
@@ -1307,6 +1348,30 @@ mod tests {
     }
 
     #[test]
+    fn words_the_reference_uses_less_are_key() {
+        let t = thesaurus();
+        let mut m = Miner::new(&t, one_doc());
+        for _ in 0..3 {
+            // "web" is a word of the field, "organization" is not
+            m.add_reference("A neural network and a neural network. The web page.");
+        }
+        m.add_corpus("A neural organization and a neural web.");
+        let c = m.candidates();
+        let key = |tortured: &str| {
+            c.iter()
+                .find(|c| c.tortured == tortured)
+                .unwrap_or_else(|| panic!("{tortured} in {c:?}"))
+                .keyness
+        };
+        assert!(key("neural organization") > 0.0, "{c:?}");
+        assert!(
+            key("neural organization") > key("neural web") + 1.0,
+            "{c:?}"
+        );
+        assert_eq!(c[0].tortured, "neural organization", "{c:?}");
+    }
+
+    #[test]
     fn rare_established_terms_are_ignored() {
         let t = thesaurus();
         let mut m = Miner::new(&t, MineOptions::default());
@@ -1349,6 +1414,7 @@ mod tests {
             learned: 0,
             context_fit: 0.0,
             unattested: 0.0,
+            keyness: 0.0,
         }];
         let mut buf = Vec::new();
         write_tsv(&c, &mut buf).unwrap();
