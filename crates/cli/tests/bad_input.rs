@@ -5,6 +5,8 @@
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
+use unspin_extract::testing::docx_of;
+
 fn run(args: &[&str], stdin: &[u8]) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_unspin"))
         .args(args)
@@ -350,28 +352,6 @@ fn set_with_an_unknown_name_or_a_bad_value_is_an_error() {
     let o = run(&["detect", "--set", "change_margin"], b"text");
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("NAME=VALUE"));
-}
-
-/// A .docx holding `paragraphs`, made with the `zip` crate.
-fn docx_of(paragraphs: &[&str]) -> Vec<u8> {
-    use std::io::Write;
-    let body: String = paragraphs
-        .iter()
-        .map(|p| format!("<w:p><w:r><w:t>{p}</w:t></w:r></w:p>"))
-        .collect();
-    let xml = format!(
-        r#"<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{body}</w:body></w:document>"#
-    );
-    let mut out = std::io::Cursor::new(Vec::new());
-    let mut zip = zip::ZipWriter::new(&mut out);
-    zip.start_file(
-        "word/document.xml",
-        zip::write::SimpleFileOptions::default(),
-    )
-    .unwrap();
-    zip.write_all(xml.as_bytes()).unwrap();
-    zip.finish().unwrap();
-    out.into_inner()
 }
 
 #[test]

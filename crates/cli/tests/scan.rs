@@ -172,6 +172,48 @@ fn stdin_and_text_files() {
 }
 
 #[test]
+fn word_files_in_a_directory_are_scanned_and_a_pdf_is_reported() {
+    if !model_ready() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let docs = dir.path().join("docs");
+    std::fs::create_dir(&docs).unwrap();
+    let text = "The Chilly Conflict period ended. A impartial celebration watched.";
+    std::fs::write(
+        docs.join("a.docx"),
+        unspin_extract::testing::docx_of(&[text]),
+    )
+    .unwrap();
+    std::fs::write(docs.join("b.txt"), text).unwrap();
+    std::fs::write(docs.join("c.pdf"), b"%PDF-1.7\n%binary").unwrap();
+    let r = unspin(&["scan", "-q", "docs"], dir.path());
+    assert_eq!(r.status.code(), Some(2), "the PDF is a bad record");
+    let out: Vec<serde_json::Value> = String::from_utf8_lossy(&r.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(out.len(), 2, "{out:?}");
+    assert!(out[0]["id"].as_str().unwrap().ends_with("a.docx"));
+    assert!(out[1]["id"].as_str().unwrap().ends_with("b.txt"));
+    assert!(
+        !out[0]["spans"].as_array().unwrap().is_empty(),
+        "{}",
+        out[0]
+    );
+    assert_eq!(
+        out[0]["spans"], out[1]["spans"],
+        "the Word file reads as its text"
+    );
+    let err = String::from_utf8_lossy(&r.stderr);
+    assert!(
+        err.contains("c.pdf") && err.contains("PDF files are not read"),
+        "{err}"
+    );
+    assert!(!err.contains("--lossy"), "no UTF-8 advice for a PDF: {err}");
+}
+
+#[test]
 fn index_adds_the_matches_trace_gives() {
     if !model_ready() {
         return;

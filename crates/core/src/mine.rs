@@ -196,6 +196,15 @@ impl Thesaurus {
     }
 }
 
+/// `phrase` with each (space-separated) word [`singular`].
+fn singular_words(phrase: &str) -> String {
+    phrase
+        .split(' ')
+        .map(singular)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 fn singular(w: &str) -> &str {
     match w.strip_suffix('s') {
         Some(s) if s.len() >= 3 && !s.ends_with('s') => s,
@@ -344,8 +353,12 @@ pub struct Miner<'t> {
     /// word substitutions learned from a known list: tortured → expected
     /// (singular forms)
     learned: HashMap<String, Vec<String>>,
-    /// tortured phrases already listed (normalised), never proposed again
+    /// tortured phrases already listed (normalised) and their 2-3 word
+    /// parts, never proposed again
     known: HashSet<String>,
+    /// the listed phrases themselves (normalised): a candidate that
+    /// contains one is what list matching already finds
+    listed: HashSet<String>,
     /// general-English language model, see [`Miner::set_language_model`]
     lm: Option<&'t NgramLm>,
 }
@@ -363,6 +376,7 @@ impl<'t> Miner<'t> {
             reference: Side::default(),
             learned: HashMap::new(),
             known: HashSet::new(),
+            listed: HashSet::new(),
             lm: None,
         };
         for w in STOPWORDS {
@@ -383,8 +397,8 @@ impl<'t> Miner<'t> {
     }
 
     /// Learns from a list of known tortured phrases (`(tortured,
-    /// expected)`): its phrases (and their parts) are not proposed again,
-    /// and the word
+    /// expected)`): its phrases, their parts and the longer phrases that
+    /// contain one of them are not proposed again, and the word
     /// substitutions of its rows of equal length ("neural organization" →
     /// "neural network": organization → network) become a dictionary of the
     /// spinners' habits, which links words like the thesaurus does and
@@ -401,6 +415,7 @@ impl<'t> Miner<'t> {
                 }
             }
             self.known.insert(t.clone());
+            self.listed.insert(singular_words(&t));
             let (tw, ew): (Vec<&str>, Vec<&str>) = (t.split(' ').collect(), e.split(' ').collect());
             if tw.len() != ew.len() {
                 continue;
@@ -415,6 +430,17 @@ impl<'t> Miner<'t> {
                 }
             }
         }
+    }
+
+    /// True when `phrase` (normalised) is listed or a part of a listed
+    /// phrase, or contains a listed phrase in any number (list matching
+    /// finds it).
+    fn is_listed(&self, phrase: &str) -> bool {
+        if self.known.contains(phrase) {
+            return true;
+        }
+        let words: Vec<&str> = phrase.split(' ').map(singular).collect();
+        (2..=words.len()).any(|n| words.windows(n).any(|w| self.listed.contains(&w.join(" "))))
     }
 
     /// Weighs candidates with a language model of general English (the
@@ -664,7 +690,7 @@ impl<'t> Miner<'t> {
             if clean > o.max_clean {
                 continue;
             }
-            if !self.known.is_empty() && self.known.contains(&self.text(g)) {
+            if !self.known.is_empty() && self.is_listed(&self.text(g)) {
                 continue;
             }
             let first = self.words[w[0] as usize].as_str();
@@ -917,7 +943,7 @@ impl Miner<'_> {
                     let left = added(s..s + o.left);
                     let right = added(s + o.n - o.right..s + o.n);
                     let tortured = added(s..s + o.n).join(" ");
-                    if self.known.contains(&tortured) {
+                    if self.is_listed(&tortured) {
                         continue;
                     }
                     let expected: Vec<&str> = left
@@ -1247,6 +1273,21 @@ mod tests {
         // the listed phrase is not proposed again; its substitution is reused
         assert_eq!(pairs, [("deep organization", "deep network")]);
         assert_eq!(c[0].learned, 1);
+    }
+
+    #[test]
+    fn a_phrase_containing_a_listed_one_is_not_proposed() {
+        let t = Thesaurus::default();
+        let mut m = Miner::new(&t, one_doc());
+        m.learn_from_list([("neural organization", "neural network")]);
+        assert!(m.is_listed("neural organization"));
+        assert!(m.is_listed("deep neural organization training"));
+        assert!(
+            m.is_listed("neural organizations"),
+            "list matching finds plurals"
+        );
+        assert!(!m.is_listed("deep organization"));
+        assert!(!m.is_listed("organization"));
     }
 
     fn cand(tortured: &str, expected: &str, count: usize) -> Candidate {

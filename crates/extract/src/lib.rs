@@ -74,7 +74,7 @@ pub struct Extracted {
 /// Why a file gave no text.
 #[derive(Debug, thiserror::Error)]
 pub enum ExtractError {
-    #[error("the file is not UTF-8 text (invalid byte at offset {offset}), nor a .docx or PDF")]
+    #[error("the file is not UTF-8 text (invalid byte at offset {offset}), nor a .docx")]
     InvalidUtf8 { offset: usize },
     #[error("the file is a zip archive but not a Word document (no word/document.xml)")]
     NotWord,
@@ -169,4 +169,38 @@ fn body_text(xml: &str) -> Result<String, quick_xml::Error> {
         }
     }
     Ok(out.trim_end().to_string())
+}
+
+/// Word files for tests of the faces over [`extract`] (feature `testing`):
+/// the CLI's and the server's tests upload them.
+#[cfg(feature = "testing")]
+pub mod testing {
+    use std::io::Write;
+
+    /// A zip archive of `(name, content)` entries, deflated.
+    pub fn zip_of(entries: &[(&str, &str)]) -> Vec<u8> {
+        let mut out = std::io::Cursor::new(Vec::new());
+        let mut zip = zip::ZipWriter::new(&mut out);
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        for (name, content) in entries {
+            zip.start_file(*name, opts).expect("zip entry");
+            zip.write_all(content.as_bytes()).expect("zip write");
+        }
+        zip.finish().expect("zip finish");
+        out.into_inner()
+    }
+
+    /// A minimal .docx whose body holds `paragraphs`, one run each (the
+    /// text is put in the XML as given: escape `&` and `<` yourself).
+    pub fn docx_of(paragraphs: &[&str]) -> Vec<u8> {
+        let body: String = paragraphs
+            .iter()
+            .map(|p| format!("<w:p><w:r><w:t>{p}</w:t></w:r></w:p>"))
+            .collect();
+        let xml = format!(
+            r#"<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{body}</w:body></w:document>"#
+        );
+        zip_of(&[("word/document.xml", &xml)])
+    }
 }

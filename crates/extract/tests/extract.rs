@@ -1,23 +1,8 @@
 //! Extraction from real files made here (.docx by the `zip` crate) and
 //! the bad inputs an upload form receives.
 
-use std::io::Write;
-
+use unspin_extract::testing::zip_of;
 use unspin_extract::{extract, ExtractError, Format};
-
-/// A zip archive of `(name, content)` entries, deflated.
-fn zip_of(entries: &[(&str, &str)]) -> Vec<u8> {
-    let mut out = std::io::Cursor::new(Vec::new());
-    let mut zip = zip::ZipWriter::new(&mut out);
-    let opts = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated);
-    for (name, content) in entries {
-        zip.start_file(*name, opts).unwrap();
-        zip.write_all(content.as_bytes()).unwrap();
-    }
-    zip.finish().unwrap();
-    out.into_inner()
-}
 
 const DOCUMENT_XML: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">

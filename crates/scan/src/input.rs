@@ -164,7 +164,8 @@ impl<R: BufRead> BufRead for ConsumeLimit<R> {
 pub enum FormatKind {
     /// One `{"id", "text", ...}` record per line.
     Jsonl,
-    /// The whole file is one document, its id the path.
+    /// The whole file is one document, its id the path; a Word file
+    /// (.docx) gives its text.
     Text,
     /// WARC: each `conversion` (WET), `resource` or `response` record with
     /// a text payload is one document, its id the `WARC-Record-ID`.
@@ -292,7 +293,7 @@ pub(crate) fn format_from_name(path: &Path) -> Option<FormatKind> {
     match ext {
         "jsonl" | "ndjson" | "json" => Some(FormatKind::Jsonl),
         "warc" | "wet" => Some(FormatKind::Warc),
-        "txt" | "text" | "md" => Some(FormatKind::Text),
+        "txt" | "text" | "md" | "docx" => Some(FormatKind::Text),
         _ => None,
     }
 }

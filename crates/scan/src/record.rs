@@ -65,6 +65,20 @@ pub fn decode(bytes: Vec<u8>, lossy: bool) -> Result<String, String> {
     }
 }
 
+/// The text of a whole file read as one document: a Word file (.docx) is
+/// read by [`unspin_extract`], a PDF refused with its advice, anything else
+/// decoded as by [`decode`].
+pub fn decode_document(bytes: Vec<u8>, lossy: bool) -> Result<String, String> {
+    if unspin_extract::is_pdf(&bytes)
+        || unspin_extract::Format::sniff(&bytes) == unspin_extract::Format::Docx
+    {
+        return unspin_extract::extract(&bytes)
+            .map(|e| e.text)
+            .map_err(|e| e.to_string());
+    }
+    decode(bytes, lossy)
+}
+
 /// Parses one JSONL line (a trailing `\n` or `\r\n` is ignored).
 ///
 /// Returns `Ok(None)` for a blank line, `Err(reason)` for a bad one (invalid
@@ -189,5 +203,19 @@ mod tests {
         let e = decode(b"ok\xc3(".to_vec(), false).unwrap_err();
         assert!(e.contains("byte offset 2"), "{e}");
         assert_eq!(decode(b"ok\xff".to_vec(), true).unwrap(), "ok\u{fffd}");
+    }
+
+    #[test]
+    fn a_word_file_is_its_text_and_a_pdf_is_refused() {
+        let docx = unspin_extract::testing::docx_of(&["A impartial celebration."]);
+        assert_eq!(
+            decode_document(docx, false).unwrap(),
+            "A impartial celebration."
+        );
+        let e = decode_document(b"%PDF-1.7 ...".to_vec(), true).unwrap_err();
+        assert!(e.contains("PDF"), "{e}");
+        let e = decode_document(b"PK\x03\x04 broken".to_vec(), true).unwrap_err();
+        assert!(e.contains("corrupt") || e.contains("zip"), "{e}");
+        assert_eq!(decode_document(b"plain".to_vec(), false).unwrap(), "plain");
     }
 }

@@ -26,7 +26,7 @@ use unspin_core::Unspinner;
 
 use crate::error::Error;
 use crate::input::{self, FormatKind, Input};
-use crate::record::{decode, parse_record, Record};
+use crate::record::{decode_document, parse_record, Record};
 use crate::resume::ResumePoint;
 
 /// Adds fields to each output record (e.g. trace matches from an index).
@@ -647,14 +647,16 @@ impl Scanner {
                     }
                 };
                 let len = bytes.len();
-                match decode(bytes, self.lossy) {
+                match decode_document(bytes, self.lossy) {
                     Ok(text) => batcher.push_doc(Record::new(name.to_string(), text), len),
-                    Err(reason) => batcher.push(
-                        Item::Bad(bad_file(format!(
-                            "{reason} (pass --lossy to replace bad bytes)"
-                        ))),
-                        0,
-                    ),
+                    Err(reason) => {
+                        let advice = if reason.starts_with("invalid UTF-8") {
+                            " (pass --lossy to replace bad bytes)"
+                        } else {
+                            ""
+                        };
+                        batcher.push(Item::Bad(bad_file(format!("{reason}{advice}"))), 0)
+                    }
                 }
             }
             FormatKind::Jsonl => {

@@ -12,6 +12,7 @@ use axum::http::{Method, StatusCode};
 use common::*;
 use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use unspin_extract::testing::docx_of;
 use unspin_server::{Limits, Tracer};
 
 const ENDPOINTS: [&str; 3] = ["/v1/detect", "/v1/restore", "/v1/trace"];
@@ -434,28 +435,6 @@ async fn declared_oversized_bodies_are_refused_before_upload() {
     }
     stop_tx.send(()).unwrap();
     serving.await.unwrap().unwrap();
-}
-
-/// A .docx holding `paragraphs`, made with the `zip` crate.
-fn docx_of(paragraphs: &[&str]) -> Vec<u8> {
-    use std::io::Write;
-    let body: String = paragraphs
-        .iter()
-        .map(|p| format!("<w:p><w:r><w:t>{p}</w:t></w:r></w:p>"))
-        .collect();
-    let xml = format!(
-        r#"<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{body}</w:body></w:document>"#
-    );
-    let mut out = std::io::Cursor::new(Vec::new());
-    let mut zip = zip::ZipWriter::new(&mut out);
-    zip.start_file(
-        "word/document.xml",
-        zip::write::SimpleFileOptions::default(),
-    )
-    .unwrap();
-    zip.write_all(xml.as_bytes()).unwrap();
-    zip.finish().unwrap();
-    out.into_inner()
 }
 
 #[tokio::test]

@@ -20,7 +20,7 @@ use super::{exit_code, ModelArgs};
 pub enum ScanFormat {
     /// one `{"id", "text", ...}` record per line
     Jsonl,
-    /// each file is one document
+    /// each file is one document (a Word .docx file gives its text)
     Text,
     /// WARC / WET records (Common Crawl)
     Warc,
@@ -29,8 +29,8 @@ pub enum ScanFormat {
 /// Flags of `unspin scan`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Inputs: JSONL, plain-text files, directories, WARC/WET; plain, gzip or
-    /// zstd. Standard input when none (or "-").
+    /// Inputs: JSONL, plain-text and Word (.docx) files, directories,
+    /// WARC/WET; plain, gzip or zstd. Standard input when none (or "-").
     files: Vec<PathBuf>,
     /// Input format for every input (default: from each file's name, else
     /// its first bytes).
