@@ -5,12 +5,12 @@
 //! JSONL helpers.
 //!
 //! Inputs are JSONL (`{"id", "text", ...}`, other fields passed through),
-//! plain-text and Word (.docx) files and directories, and WARC files (Common Crawl WARC and
-//! WET), each plain or gzip/zstd-compressed ([`input`]). Output is one JSON
-//! line per good record — the record's other fields, `id`, then the detect
-//! fields `score` and `spans` (PRODUCT.md §4), plus `restored` and
-//! `changes` when restore is on — in input order unless unordered output
-//! is asked for. A bad record is reported with file and line, skipped and
+//! plain-text and Word (.docx) files and directories, and WARC files
+//! (Common Crawl WARC and WET), each plain or gzip/zstd-compressed
+//! ([`input`]). Output is one JSON line per good record — the record's
+//! other fields, `id`, then the detect fields `score` and `spans`
+//! (PRODUCT.md §4), plus `restored` and `changes` when restore is on — in
+//! input order unless unordered output is asked for. A bad record is reported with file and line, skipped and
 //! counted; it never stops the scan. An interrupted scan can be resumed
 //! from its output file ([`resume`]).
 //!
