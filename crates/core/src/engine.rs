@@ -261,6 +261,9 @@ struct Alt {
     in_doc: bool,
     /// the span is one word the document uses more than once
     repeated: bool,
+    /// the first decoding changed the same words to the same candidate
+    /// at another place in the document
+    seconded: bool,
 }
 
 impl Alt {
@@ -302,6 +305,8 @@ struct Prior {
     doc_term: f32,
     /// paid by a change of a word the document repeats
     repeated: f32,
+    /// earned by a change the first decoding made elsewhere too
+    seconded: f32,
 }
 
 impl Prior {
@@ -312,7 +317,14 @@ impl Prior {
             spin: rho.ln() - keep - margin,
             doc_term,
             repeated,
+            seconded: 0.0,
         }
+    }
+
+    /// The same prior, with a bonus for a change the first decoding made
+    /// at another place in the document.
+    fn seconding(self, seconded: f32) -> Prior {
+        Prior { seconded, ..self }
     }
 
     /// True when no alternative is more attractive, against keeping its
@@ -323,8 +335,8 @@ impl Prior {
     fn no_more_inviting_than(&self, other: &Prior) -> bool {
         self.keep >= other.keep
             && self.repeated == other.repeated
-            && self.spin - self.keep + self.doc_term.max(0.0)
-                <= other.spin - other.keep + other.doc_term.min(0.0)
+            && self.spin - self.keep + self.doc_term.max(0.0) + self.seconded.max(0.0)
+                <= other.spin - other.keep + other.doc_term.min(0.0) + other.seconded.min(0.0)
     }
 
     /// What undoing alternative `a` earns on top of its channel bonus.
@@ -337,6 +349,9 @@ impl Prior {
         // than a spinner's
         if a.repeated {
             doc -= self.repeated;
+        }
+        if a.seconded {
+            doc += self.seconded;
         }
         a.bonus + doc + self.spin - self.keep * ((a.end - a.start) as f32 - 1.0)
     }
@@ -627,13 +642,17 @@ impl Unspinner {
             lattices_now = lattices(&spans);
             rebuilt = true;
         }
+        if p.seconded_bonus > 0.0 {
+            second_first_changes(t, &first, &mut lattices_now);
+        }
         // the document's own words weigh in by how spun it reads
         let prior = Prior::new(
             rho as f32,
             margin,
             (p.doc_term_bonus * spun) as f32,
             repeated,
-        );
+        )
+        .seconding((p.seconded_bonus * spun) as f32);
         // a sentence where the first pass changed nothing and flagged
         // nothing stays so under a prior that invites changes no more (a
         // text that reads as clean): it need not be decoded again
@@ -1428,7 +1447,36 @@ impl SpanScores {
                 bonus: scored[x].1,
                 in_doc: false,
                 repeated: false,
+                seconded: false,
             })
+    }
+}
+
+/// Marks the alternatives that repeat a change of the first decoding made
+/// at another place: the same words (lower case) to the same candidate.
+fn second_first_changes(t: &Text, first: &Analysis, lattices: &mut [Lattice]) {
+    let words = t.words();
+    let key = |start: usize, end: usize| -> String {
+        let ws: Vec<&str> = words[start..end].iter().map(|w| w.norm.as_str()).collect();
+        ws.join(" ")
+    };
+    // (spun words, candidate) → where the first decoding made that change
+    let mut made: HashMap<(String, &str), Vec<usize>> = HashMap::default();
+    for (start, end, to, _, _) in &first.changes {
+        made.entry((key(*start, *end), to.as_str()))
+            .or_default()
+            .push(*start);
+    }
+    if made.is_empty() {
+        return;
+    }
+    for l in lattices {
+        for a in &mut l.alts {
+            let start = l.sent.start + a.start;
+            a.seconded = made
+                .get(&(key(start, l.sent.start + a.end), a.text()))
+                .is_some_and(|at| at.iter().any(|&s| s != start));
+        }
     }
 }
 
@@ -1736,6 +1784,64 @@ mod tests {
     }
 
     #[test]
+    fn a_change_made_elsewhere_seconds_the_same_change_only() {
+        let u = Unspinner::new(Model::builtin().expect("the built-in model loads"));
+        let t = Text::new("The lively instances rose. Lively instances fell again.");
+        let spans: Vec<SentenceSpans> = t
+            .sentences()
+            .map(|s| u.sentence_spans(&t, s, false, &HashSet::default()))
+            .collect();
+        let doc_terms = u.doc_terms(&t);
+        let mut lattices: Vec<Lattice> = spans
+            .iter()
+            .filter_map(|s| u.lattice(&t, s, &doc_terms))
+            .collect();
+        // the first decoding changed "instances" (word 2) to "cases"
+        let mut first = Analysis::new(t.words().len());
+        first.changes.push((2, 3, "cases".into(), 0.9, 0.9));
+        second_first_changes(&t, &first, &mut lattices);
+        let marked: Vec<(usize, &str)> = lattices
+            .iter()
+            .flat_map(|l| l.alts.iter().map(move |a| (l.sent.start + a.start, a)))
+            .filter(|(_, a)| a.seconded)
+            .map(|(at, a)| (at, a.text()))
+            .collect();
+        // the other "instances" (word 5), to "cases" only; not word 2 itself
+        assert!(!marked.is_empty());
+        assert!(marked.iter().all(|&m| m == (5, "cases")), "{marked:?}");
+    }
+
+    #[test]
+    fn a_fixed_dictionary_spin_is_undone_at_every_place() {
+        let model = Model::builtin().expect("the built-in model loads");
+        let mut off = model.params().clone();
+        off.seconded_bonus = 0.0;
+        let on = Unspinner::new(model.clone());
+        let off = Unspinner::builder(model).params(off).build();
+        // every "said" became "stated": the first decoding undoes it where
+        // the context shows it ("Officers stated the whole variety"), and
+        // that seconds the last sentence, which reads well either way
+        let spun = "The Well being Ministry reported 120 new instances and the \
+            restoration charge rose to 95% final week. Officers stated the whole \
+            variety of lively instances had fallen. Throughout the Chilly Conflict \
+            period, the navy staged joint workout routines close to the border. \
+            The minister stated that he was pleased.";
+        let changed = |u: &Unspinner| {
+            u.restore(spun)
+                .changes
+                .iter()
+                .filter(|c| c.from == "stated" && c.to == "said")
+                .count()
+        };
+        assert!(
+            changed(&on) > changed(&off),
+            "{} vs {}",
+            changed(&on),
+            changed(&off)
+        );
+    }
+
+    #[test]
     fn reusing_the_first_pass_changes_no_result() {
         let u = Unspinner::new(Model::builtin().expect("the built-in model loads"));
         let plain = Unspinner {
@@ -1834,9 +1940,16 @@ mod tests {
             bonus: 1.0,
             in_doc,
             repeated,
+            seconded: false,
         };
         let p = Prior::new(0.25, 2.0, 3.0, 5.0);
         let plain = p.bonus(&alt(false, false));
+        let seconded = Alt {
+            seconded: true,
+            ..alt(false, false)
+        };
+        assert!((p.seconding(4.0).bonus(&seconded) - plain - 4.0).abs() < 1e-5);
+        assert!((p.bonus(&seconded) - plain).abs() < 1e-5);
         assert!((plain - (1.0 + (0.25f32).ln() - (0.75f32).ln() - 2.0)).abs() < 1e-5);
         assert!((p.bonus(&alt(true, false)) - plain - 3.0).abs() < 1e-5);
         assert!((p.bonus(&alt(false, true)) - plain + 5.0).abs() < 1e-5);

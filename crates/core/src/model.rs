@@ -257,6 +257,11 @@ pub struct Params {
     /// than once: a writer's repeated word is more often genuine than a
     /// spinner's pick
     pub repeated_word_cost: f64,
+    /// bonus, in ln units, for undoing a substitution that the first
+    /// decoding made at another occurrence of the same words, to the same
+    /// original (scaled like `doc_term_bonus`): a spinner with a fixed
+    /// dictionary swaps every occurrence of a word alike
+    pub seconded_bonus: f64,
     /// how much of the candidate's unigram advantage is discounted (0 = none)
     pub freq_weight: f64,
     /// scale of ln P(spun | original): 1 trusts the thesaurus' channel fully,
@@ -319,6 +324,7 @@ impl Default for Params {
             spin_rate_spun_detect: 0.35,
             doc_term_bonus: 0.0,
             repeated_word_cost: 0.0,
+            seconded_bonus: 0.0,
             freq_weight: 0.5,
             channel_weight: 0.5,
             familiarity: 0.0,
@@ -364,6 +370,7 @@ impl Params {
         rate("spin_rate_spun_detect", self.spin_rate_spun_detect)?;
         weight("doc_term_bonus", self.doc_term_bonus)?;
         weight("repeated_word_cost", self.repeated_word_cost)?;
+        weight("seconded_bonus", self.seconded_bonus)?;
         weight("freq_weight", self.freq_weight)?;
         weight("channel_weight", self.channel_weight)?;
         weight("familiarity", self.familiarity)?;
