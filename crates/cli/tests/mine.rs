@@ -2,26 +2,11 @@
 //! the built-in thesaurus and language model. Skipped (with a message)
 //! while the built-in model is missing.
 
-use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn model_ready() -> bool {
-    match unspin_core::Model::builtin() {
-        Ok(_) => true,
-        Err(e) => {
-            eprintln!("skipped: the built-in model is not available ({e})");
-            false
-        }
-    }
-}
+mod common;
 
-fn unspin(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_unspin"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap()
-}
+use common::{model_ready, unspin};
 
 /// Candidate lines of the TSV output (its `#` comment left out).
 fn candidates(out: &Output) -> Vec<String> {

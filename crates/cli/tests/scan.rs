@@ -1,26 +1,11 @@
 //! End-to-end tests of `unspin scan`: the real binary on temp files.
 //! Skipped (with a message) while the built-in model is missing.
 
-use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 
-fn model_ready() -> bool {
-    match unspin_core::Model::builtin() {
-        Ok(_) => true,
-        Err(e) => {
-            eprintln!("skipped: the built-in model is not available ({e})");
-            false
-        }
-    }
-}
+mod common;
 
-fn unspin(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_unspin"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap()
-}
+use common::{model_ready, unspin};
 
 fn corpus(n: usize) -> String {
     let texts = [
