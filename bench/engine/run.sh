@@ -5,7 +5,9 @@
 #   bench/engine/run.sh [N_ARTICLES]     (default 300; 0 = every article of split B)
 #
 # Data (read in place, never copied): ../shared/data/news-bbc/bbc_dev.jsonl,
-# ../shared/data/science/science_pairs_dev.jsonl and tortured_dev.tsv.
+# ../shared/data/science/science_pairs_dev.jsonl and tortured_dev.tsv, and the
+# CS abstracts of ../shared/data/abstracts that are not in the science pairs
+# (the corpus of the field-adapted model, `unspin train --mix`).
 # News is spun by `unspin spin` three ways per rate: its default spinner
 # (each occurrence decided afresh, familiar synonyms favoured as real
 # spinners do, see bench/engine/real_spins.tsv), `--consistent` (every
@@ -55,6 +57,26 @@ report[examples]=$("$bin" eval --json --pairs bench/engine/product_examples.json
 report[science_nolist]=$("$bin" eval --json --pairs "$data/science/science_pairs_dev.jsonl")
 report[science_list]=$("$bin" eval --json --pairs "$data/science/science_pairs_dev.jsonl" \
   --fingerprints "$data/science/tortured_dev.tsv")
+# the same with the built-in model adapted to the field: a corpus model of
+# the CS abstracts that are not in the evaluation set, mixed in at 0.5
+python3 - "$data/abstracts/csabstruct_train.jsonl" "$data/science/science_pairs_dev.jsonl" \
+  "$out/science_reference.jsonl" <<'PY'
+import json, sys
+abstracts, pairs, dst = sys.argv[1:4]
+evaluated = {json.loads(l)["original"][:80] for l in open(pairs, encoding="utf-8")}
+with open(dst, "w") as f:
+    for line in open(abstracts, encoding="utf-8"):
+        d = json.loads(line)
+        text = " ".join(d["sentences"])
+        if text[:80] not in evaluated:
+            f.write(json.dumps({"id": str(d["abstract_id"]), "text": text}) + "\n")
+PY
+"$bin" train --corpus "$out/science_reference.jsonl" --mix 0.5 \
+  --output "$out/science_mixed.unspin" 2> /dev/null
+report[science_mixed_nolist]=$("$bin" eval --json --pairs "$data/science/science_pairs_dev.jsonl" \
+  --model "$out/science_mixed.unspin")
+report[science_mixed_list]=$("$bin" eval --json --pairs "$data/science/science_pairs_dev.jsonl" \
+  --model "$out/science_mixed.unspin" --fingerprints "$data/science/tortured_dev.tsv")
 
 # speed on one core: the BBC text as plain JSONL, detect and restore
 # against wc -w, with peak memory
@@ -72,15 +94,18 @@ m_detect=$(mem "$bin" detect --format jsonl "$out/bbc_all.jsonl")
 python3 - "$out/engine.json" "$bytes" "$t_wc" "$t_detect" "$t_restore" "$m_detect" \
   "${report[news_0.3]}" "${report[news_0.5]}" "${report[news_c0.3]}" "${report[news_c0.5]}" \
   "${report[news_u0.3]}" "${report[news_u0.5]}" "${report[examples]}" \
-  "${report[science_nolist]}" "${report[science_list]}" <<'PY'
+  "${report[science_nolist]}" "${report[science_list]}" \
+  "${report[science_mixed_nolist]}" "${report[science_mixed_list]}" <<'PY'
 import json, sys
 path, nbytes, t_wc, t_det, t_res, mem_kb = sys.argv[1:7]
 nbytes, t_wc, t_det, t_res = int(nbytes), float(t_wc), float(t_det), float(t_res)
 runs = dict(zip(["news spun 0.3", "news spun 0.5", "news spun 0.3, consistent",
                  "news spun 0.5, consistent", "news spun 0.3, plain channel",
                  "news spun 0.5, plain channel", "PRODUCT.md §1 examples",
-                 "science, no list", "science, dev list"],
-                [json.loads(x) for x in sys.argv[7:16]]))
+                 "science, no list", "science, dev list",
+                 "science, no list, model mixed with the field (--mix 0.5)",
+                 "science, dev list, model mixed with the field (--mix 0.5)"],
+                [json.loads(x) for x in sys.argv[7:18]]))
 mb = nbytes / 1e6
 speed = {
     "input_mb": mb,

@@ -294,6 +294,39 @@ impl NgramLm {
         self.vocab.len()
     }
 
+    /// The vocabulary, indexed by word id.
+    pub(crate) fn words(&self) -> Vec<String> {
+        use fst::Streamer;
+        let mut words = vec![String::new(); self.vocab.len()];
+        let mut stream = self.vocab.stream();
+        while let Some((w, id)) = stream.next() {
+            if let Some(slot) = words.get_mut(id as usize) {
+                *slot = String::from_utf8_lossy(w).into_owned();
+            }
+        }
+        words
+    }
+
+    /// The stored bigrams, as word ids.
+    pub(crate) fn bigrams(&self) -> impl Iterator<Item = [u32; 2]> + '_ {
+        let mask = (1u64 << ID_BITS) - 1;
+        self.bi_keys()
+            .iter()
+            .map(move |&k| [(k >> ID_BITS) as u32, (k & mask) as u32])
+    }
+
+    /// The stored trigrams, as word ids.
+    pub(crate) fn trigrams(&self) -> impl Iterator<Item = [u32; 3]> + '_ {
+        let mask = (1u64 << ID_BITS) - 1;
+        self.tri_keys().iter().map(move |&k| {
+            [
+                (k >> (2 * ID_BITS)) as u32,
+                ((k >> ID_BITS) & mask) as u32,
+                (k & mask) as u32,
+            ]
+        })
+    }
+
     /// Number of stored bigrams and trigrams.
     pub fn ngram_counts(&self) -> (usize, usize) {
         (self.bi_keys().len(), self.tri_keys().len())

@@ -23,6 +23,11 @@ pub struct Args {
     /// Plain-text or JSONL corpora to train the language model on.
     #[arg(long, num_args = 1.., value_name = "FILE")]
     corpus: Vec<PathBuf>,
+    /// Mix the corpus language model into the base model's instead of
+    /// replacing it, giving the corpus this weight (between 0 and 1): adapts
+    /// the model to a domain whose own text is too scarce to stand alone.
+    #[arg(long, value_name = "WEIGHT", requires = "corpus")]
+    mix: Option<f64>,
     /// A sphinxbase binary trie language model (pocketsphinx `en-us.lm.bin`).
     #[arg(long, value_name = "FILE")]
     sphinx_lm: Option<PathBuf>,
@@ -50,7 +55,8 @@ pub struct Args {
     /// Weight of one observed substitution relative to a thesaurus entry.
     #[arg(long, default_value_t = 2.0)]
     pair_weight: f32,
-    /// A JSON file of decoder parameters (see `Params`); defaults otherwise.
+    /// A JSON file of decoder parameters (see `Params`); the base model's
+    /// otherwise.
     #[arg(long, value_name = "FILE")]
     params: Option<PathBuf>,
     /// The model whose parts are kept where no source is given: the
@@ -79,6 +85,9 @@ pub fn run(args: Args) -> Result<ExitCode> {
         }
     };
     // 1. language model
+    if let Some(w) = args.mix.filter(|w| !(*w > 0.0 && *w < 1.0)) {
+        bail!("--mix {w}: the corpus model's weight must be between 0 and 1");
+    }
     if args.sphinx_lm.is_some() && !args.corpus.is_empty() {
         bail!("give either --sphinx-lm or --corpus, not both");
     }
@@ -112,6 +121,22 @@ pub fn run(args: Args) -> Result<ExitCode> {
             "unspin train: language model from corpus: {:?} n-grams",
             mb.lm.counts()
         );
+        if let Some(weight) = args.mix {
+            let corpus_lm = ModelBuilder {
+                lm: std::mem::take(&mut mb.lm),
+                ..ModelBuilder::new()
+            }
+            .to_bytes()
+            .and_then(|bytes| Model::from_bytes(&bytes))
+            .context("cannot load the corpus language model")?;
+            let (lm, stats) = unspin_core::train::interpolate(base()?.lm(), corpus_lm.lm(), weight)
+                .context("cannot mix the corpus model into the base model")?;
+            mb.lm = lm;
+            eprintln!(
+                "unspin train: mixed into the base model at weight {weight}: {:?} n-grams, {} new words",
+                stats.counts, stats.new_words
+            );
+        }
     } else {
         bail!("a language model source is needed: --sphinx-lm FILE or --corpus FILE…");
     }
@@ -179,7 +204,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     mb.params = match &args.params {
         Some(p) => serde_json::from_str::<Params>(&read(p)?)
             .with_context(|| format!("bad parameters in {}", p.display()))?,
-        None => Params::default(),
+        None => base()?.params().clone(),
     };
     let size = mb.write(&args.output)?;
     eprintln!(

@@ -10,11 +10,15 @@
 //! - [`corpus`]: trains an interpolated modified Kneser-Ney trigram model
 //!   from plain text of any size, counting with a bounded memory budget
 //!   (sorted runs spilled to temporary files, then merged).
+//! - [`mix`]: interpolates a corpus model with another one (the built-in
+//!   model), for a domain whose own text is too scarce to stand alone.
 
 pub mod corpus;
+pub mod mix;
 pub mod sphinx;
 
 pub use corpus::{CorpusOptions, CorpusStats, CorpusTrainer};
+pub use mix::{interpolate, MixStats};
 pub use sphinx::{read_sphinx_trie, read_sphinx_trie_with, SphinxOptions, SphinxStats};
 
 /// Shared test helpers: held-out data and perplexity.
