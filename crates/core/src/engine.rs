@@ -1470,8 +1470,14 @@ fn second_first_changes(t: &Text, first: &Analysis, lattices: &mut [Lattice]) {
     if made.is_empty() {
         return;
     }
+    // most alternatives propose an original the first decoding never
+    // chose: they are passed over without building their words' key
+    let chosen: HashSet<&str> = made.keys().map(|k| k.1).collect();
     for l in lattices {
         for a in &mut l.alts {
+            if !chosen.contains(a.text()) {
+                continue;
+            }
             let start = l.sent.start + a.start;
             a.seconded = made
                 .get(&(key(start, l.sent.start + a.end), a.text()))

@@ -202,7 +202,7 @@ mod tests {
     }
 
     #[test]
-    fn the_mixture_is_the_weighted_sum_and_sums_to_one() {
+    fn the_mixture_is_the_weighted_sum_of_its_parts() {
         let base = model(&[
             (&["<s>"], -99.0, -0.3),
             (&["the"], -0.5, -0.2),
