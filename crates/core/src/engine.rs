@@ -480,6 +480,16 @@ impl Unspinner {
         self.fingerprints.as_deref()
     }
 
+    /// The originals the decoder weighs for a lower-case phrase, best
+    /// first by prior, channel and familiarity (a window on its choices,
+    /// for explaining a decision).
+    pub fn candidate_originals(&self, phrase: &str) -> Vec<String> {
+        self.candidates(phrase)
+            .iter()
+            .map(|c| c.0.clone())
+            .collect()
+    }
+
     /// Finds the spun spans of `text` and scores the whole document.
     ///
     /// Spinner residue found by rule ([`crate::residue`]: split numbers,

@@ -8,7 +8,7 @@
 //! compound like "twenty-four" (0.012 per 1,000 words). They are restored
 //! by rule, with a fixed confidence.
 
-use crate::text::Text;
+use crate::text::{Case, Text};
 
 /// A spelled-out number found in a text.
 #[derive(Clone, Debug, PartialEq)]
@@ -86,43 +86,85 @@ fn is_digits(w: &str) -> bool {
     !w.is_empty() && w.bytes().all(|b| b.is_ascii_digit())
 }
 
+/// Confidence of a number word bound to a sign ("nine%", "£two.89bn") or
+/// to a month ("eleven September").
+const BOUND: f64 = 0.95;
+
+/// Months a date writes after its day (not "May", a verb too).
+const MONTHS: [&str; 11] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// The input before word `i` back to the previous word (or the start).
+fn gap_before<'a>(t: &Text<'a>, i: usize) -> &'a str {
+    match i {
+        0 => &t.input()[..t.words()[0].bytes.start],
+        _ => t.gap_after(i - 1),
+    }
+}
+
 /// Every spelled-out number of `t` that a spinner most likely wrote.
+///
+/// Genuine text writes a number word on its own; a spinner that spells out
+/// the digits of "0.1%", "£2.89bn", "7,000" or "11 September" one piece at
+/// a time leaves it against a digit group or another piece ("zero.one%",
+/// "seven,zero"), against a sign ("nine%", "£two"), or before a month.
+/// None of these occurs in the 1,745 clean BBC articles.
 pub fn spelled_numbers(t: &Text) -> Vec<SpelledNumber> {
     let words = t.words();
+    let joins = |gap: &str| gap == "," || gap == ".";
+    let lower = |j: usize| words[j].case == Case::Lower;
+    // word `i` and its neighbour `j` are pieces of one number: one of them
+    // is a digit group, or both are lower-case number words ("one.Two" is
+    // two sentences)
+    let pieces = |i: usize, j: usize| {
+        is_digits(&words[j].norm) || (lower(i) && lower(j) && value(&words[j].norm).is_some())
+    };
     let mut out = Vec::new();
     for (i, w) in words.iter().enumerate() {
         let Some((v, compound)) = value(&w.norm) else {
             continue;
         };
-        let joins = |gap: &str| gap == "," || gap == ".";
-        let after_group = i > 0 && joins(t.gap_after(i - 1)) && is_digits(&words[i - 1].norm);
-        let before_group =
-            i + 1 < words.len() && joins(t.gap_after(i)) && is_digits(&words[i + 1].norm);
-        if after_group {
+        let after_group = i > 0 && joins(t.gap_after(i - 1)) && pieces(i, i - 1);
+        let before_group = i + 1 < words.len() && joins(t.gap_after(i)) && pieces(i, i + 1);
+        let signed = t.gap_after(i).starts_with('%') || gap_before(t, i).ends_with(['£', '$', '€']);
+        // "one December night" is narrative, not a date
+        let dated = (2..=31).contains(&v)
+            && t.gap_after(i) == " "
+            && words
+                .get(i + 1)
+                .is_some_and(|m| MONTHS.contains(&t.word_str(i + 1)) && m.case != Case::Lower);
+        let (digits, confidence) = if after_group {
             // a group after a thousands comma has three digits
-            let digits = match t.gap_after(i - 1) {
-                "," if v < 10 => format!("{v:03}"),
-                _ => v.to_string(),
-            };
-            out.push(SpelledNumber {
-                word: i,
-                digits,
-                confidence: PIECEWISE,
-            });
+            match t.gap_after(i - 1) {
+                "," if v < 10 => (format!("{v:03}"), PIECEWISE),
+                _ => (v.to_string(), PIECEWISE),
+            }
         } else if before_group {
-            out.push(SpelledNumber {
-                word: i,
-                digits: v.to_string(),
-                confidence: PIECEWISE,
-            });
+            (v.to_string(), PIECEWISE)
+        } else if signed || dated {
+            (v.to_string(), BOUND)
         } else if compound && !w.sentence_start {
             // a sentence may open with a spelled-out number by style
-            out.push(SpelledNumber {
-                word: i,
-                digits: v.to_string(),
-                confidence: COMPOUND,
-            });
-        }
+            (v.to_string(), COMPOUND)
+        } else {
+            continue;
+        };
+        out.push(SpelledNumber {
+            word: i,
+            digits,
+            confidence,
+        });
     }
     out
 }
@@ -177,6 +219,32 @@ mod tests {
     }
 
     #[test]
+    fn numbers_spelled_piece_by_piece_or_bound_to_a_sign_are_found() {
+        assert_eq!(
+            found("Growth was zero.one% and 7,zero jobs went."),
+            [pair("zero", "0"), pair("one", "1"), pair("zero", "000")]
+        );
+        assert_eq!(
+            found("Unemployment rose seven,zero to four.three%."),
+            [
+                pair("seven", "7"),
+                pair("zero", "000"),
+                pair("four", "4"),
+                pair("three", "3")
+            ]
+        );
+        assert_eq!(found("Sales fell nine% in May."), [pair("nine", "9")]);
+        assert_eq!(
+            found("It rose to £two.89bn from $one."),
+            [pair("two", "2"), pair("one", "1")]
+        );
+        assert_eq!(
+            found("After the eleven September attacks."),
+            [pair("eleven", "11")]
+        );
+    }
+
+    #[test]
     fn genuine_number_words_are_left_alone() {
         for s in [
             "Five people were hurt, 12 were not.",
@@ -184,6 +252,10 @@ mod tests {
             "One, 2 and three are listed.",
             "He scored one-off goals, five of them.",
             "The count was five, then 6.",
+            "It was one.Two more came.",
+            "One May morning, nine of them left; forty per cent stayed.",
+            "It happened one December night.",
+            "The ten largest firms paid £5m.",
         ] {
             assert_eq!(found(s), [], "{s}");
         }
