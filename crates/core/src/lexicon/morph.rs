@@ -68,6 +68,16 @@ pub struct Irregular {
 }
 
 fn classify(form: &str, lemma: &str, pos: u8) -> Infl {
+    // "be" alone has a past in -s and present forms besides its lemma
+    // (analysed as the lemma: "are" may stand for "exist")
+    if lemma == "be" && pos == pos::VERB {
+        return match form {
+            "is" => Infl::ThirdSg,
+            "am" | "are" => Infl::Base,
+            "being" => Infl::Ing,
+            _ => Infl::Past,
+        };
+    }
     match pos {
         pos::NOUN => Infl::Plural,
         pos::ADJ | pos::ADV => {
@@ -367,6 +377,9 @@ impl Irregular {
     /// The inflected forms of a lower-case lemma phrase.
     pub fn forms(&self, lemma: &str, infl: Infl) -> Vec<String> {
         if infl == Infl::Base {
+            // not "be"'s "are" and "am": offered for every verb that was
+            // once "be", they fit the model well and are almost always
+            // wrong ("methods require" is no "methods are")
             return vec![lemma.to_string()];
         }
         let word_forms = |w: &str| -> Vec<String> {
@@ -453,5 +466,29 @@ mod tests {
         assert_eq!(i.forms("good", Infl::Comparative), ["better"]);
         assert_eq!(back.forms("good", Infl::Plural), ["goods"]);
         assert_eq!(i.forms("say", Infl::Ing), ["saying"]);
+    }
+
+    #[test]
+    fn be_keeps_its_tenses_apart() {
+        let mut i = Irregular::default();
+        i.add_exc(
+            "am be\nare be\nis be\nwas be\nwere be\nbeen be\nbeing be\n",
+            pos::VERB,
+        );
+        let sorted = |lemma: &str, infl: Infl| {
+            let mut f = i.forms(lemma, infl);
+            f.sort();
+            f
+        };
+        // "comes" was once "is", never "was"; "remained" was "was" or
+        // "were" (or "been"), never "are"
+        assert_eq!(sorted("be", Infl::ThirdSg), ["is"]);
+        assert_eq!(sorted("be", Infl::Past), ["been", "was", "were"]);
+        assert_eq!(sorted("be", Infl::Base), ["be"]);
+        assert_eq!(sorted("be", Infl::Ing), ["being"]);
+        assert!(i.analyses("are").contains(&("be".into(), Infl::Base)));
+        assert!(i.analyses("was").contains(&("be".into(), Infl::Past)));
+        // other lemmas have one base form
+        assert_eq!(i.forms("say", Infl::Base), ["say"]);
     }
 }
