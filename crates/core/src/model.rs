@@ -730,6 +730,19 @@ mod tests {
     }
 
     #[test]
+    fn a_lexicon_phrase_that_is_not_utf8_is_an_error_at_load() {
+        let (good, range) = small_model("lex.str");
+        let mut b = good.clone();
+        b[range.start] = 0xff;
+        let body = b.len() - 4;
+        let crc = crc32fast::hash(&b[..body]);
+        b[body..].copy_from_slice(&crc.to_le_bytes());
+        let e = Model::from_bytes(&b).err().expect("an error");
+        assert!(e.to_string().contains("not UTF-8"), "{e}");
+        assert!(Model::from_bytes(&good).is_ok());
+    }
+
+    #[test]
     fn params_out_of_range_are_refused() {
         assert_eq!(Params::default().validate(), Ok(()));
         for bad in [

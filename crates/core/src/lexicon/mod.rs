@@ -120,6 +120,17 @@ impl Lexicon {
         if ok.is_none() {
             return Err(corrupt("lexicon arrays disagree".into()));
         }
+        // a phrase that is not UTF-8 is damage, not an empty phrase
+        let (off, strs) = (
+            lex.str_off.as_slice::<u32>().unwrap_or(&[]),
+            lex.strs.bytes(),
+        );
+        if off
+            .windows(2)
+            .any(|w| std::str::from_utf8(&strs[w[0] as usize..w[1] as usize]).is_err())
+        {
+            return Err(corrupt("a lexicon phrase is not UTF-8".into()));
+        }
         Ok(lex)
     }
 
@@ -143,6 +154,7 @@ impl Lexicon {
     pub fn phrase(&self, id: u32) -> &str {
         let off = self.str_off.as_slice::<u32>().unwrap();
         let b = &self.strs.bytes()[off[id as usize] as usize..off[id as usize + 1] as usize];
+        // `from_container` refused a lexicon with a phrase that is not
         std::str::from_utf8(b).unwrap_or("")
     }
 
