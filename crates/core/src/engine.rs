@@ -34,6 +34,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::Arc;
 
 use crate::fingerprints::Fingerprints;
+use crate::lexicon::morph::Infl;
 use crate::lexicon::Lexicon;
 use crate::lm::{LmState, NgramLm};
 use crate::model::{Model, Params};
@@ -71,9 +72,10 @@ pub struct Unspinner {
     cache: Arc<Cache<Candidates>>,
     /// ln Z(original) of the familiarity channel, by original
     norms: Arc<Cache<f32>>,
-    /// log10 P(phrase) out of context, by lexicon phrase, for the
-    /// normalisers (each phrase is the synonym of many originals)
-    phrase_logp: Arc<PhraseValues>,
+    /// ln Σ P(form)^familiarity over a lexicon phrase's forms in each
+    /// inflection slot (indexed by `Infl as usize`), for the normalisers:
+    /// each phrase is the synonym of many originals
+    familiarity: Arc<Vec<PhraseValues>>,
     /// decode a document's sentences on rayon's pool
     parallel: bool,
     /// let the second decoding reuse the first's work (always, but in a
@@ -154,6 +156,15 @@ impl PhraseValues {
     }
 }
 
+/// ln Σ exp(x) over `xs`, without overflow; −∞ for none.
+fn log_sum_exp(xs: &[f32]) -> f32 {
+    let top = xs.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    if top == f32::NEG_INFINITY {
+        return top;
+    }
+    top + xs.iter().map(|x| (x - top).exp()).sum::<f32>().ln()
+}
+
 /// Builds an [`Unspinner`].
 #[derive(Clone, Debug)]
 pub struct UnspinnerBuilder {
@@ -182,14 +193,18 @@ impl UnspinnerBuilder {
             None => self.model.clone(),
         };
         let phrase_starts = Arc::new(PhraseStarts::new(model.lexicon()));
-        let phrase_logp = Arc::new(PhraseValues::new(model.lexicon().len()));
+        let familiarity = Arc::new(
+            (0..Infl::ALL.len())
+                .map(|_| PhraseValues::new(model.lexicon().len()))
+                .collect(),
+        );
         Unspinner {
             model,
             fingerprints: self.fingerprints.clone(),
             phrase_starts,
             cache: Arc::default(),
             norms: Arc::default(),
-            phrase_logp,
+            familiarity,
             parallel: false,
             reuse_first_pass: true,
         }
@@ -790,20 +805,26 @@ impl Unspinner {
         let lm = &self.model.lm;
         let mut ln_w: Vec<f32> = Vec::new();
         let lex = &self.model.lexicon;
-        lex.for_each_spin(original, |s| {
-            let familiar = match &s.form {
-                Some(form) => lm.phrase_logp(form, unknown),
-                None => self
-                    .phrase_logp
-                    .get(s.synonym, || lm.phrase_logp(lex.phrase(s.synonym), unknown)),
-            };
-            ln_w.push(cw * s.ln_channel + beta * familiar * LN10);
+        lex.for_each_spun_synonym(original, |synonym, infl, ln_channel| {
+            // ln Σ over the synonym's forms of P(form)^beta
+            let familiar = self.familiarity[infl as usize].get(synonym, || {
+                let forms = match infl {
+                    Infl::Base => vec![lex.phrase(synonym).to_string()],
+                    _ => lex.inflect(synonym, infl),
+                };
+                let logps: Vec<f32> = forms
+                    .iter()
+                    .map(|f| beta * lm.phrase_logp(f, unknown) * LN10)
+                    .collect();
+                log_sum_exp(&logps)
+            });
+            if familiar > f32::NEG_INFINITY {
+                ln_w.push(cw * ln_channel + familiar);
+            }
         });
-        let top = ln_w.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-        let z = if ln_w.is_empty() {
-            0.0
-        } else {
-            top + ln_w.iter().map(|x| (x - top).exp()).sum::<f32>().ln()
+        let z = match ln_w.is_empty() {
+            true => 0.0,
+            false => log_sum_exp(&ln_w),
         };
         self.norms.insert(original, z);
         z

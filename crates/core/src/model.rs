@@ -737,7 +737,9 @@ mod tests {
         let body = b.len() - 4;
         let crc = crc32fast::hash(&b[..body]);
         b[body..].copy_from_slice(&crc.to_le_bytes());
-        let e = Model::from_bytes(&b).err().expect("an error");
+        let Err(e) = Model::from_bytes(&b) else {
+            panic!("a damaged phrase loaded");
+        };
         assert!(e.to_string().contains("not UTF-8"), "{e}");
         assert!(Model::from_bytes(&good).is_ok());
     }

@@ -266,6 +266,40 @@ impl Lexicon {
         out
     }
 
+    /// The synonyms a spinner may put for a lower-case original phrase,
+    /// each once, with the inflection their spun forms take and ln P(w | c),
+    /// without building the forms ([`Lexicon::inflect`] does): the same
+    /// spins as [`Lexicon::for_each_spin`], grouped by synonym, except that
+    /// an inflected synonym is left out only when it is the original's own
+    /// lemma (not whenever one of its forms spells the original).
+    pub fn for_each_spun_synonym(&self, original: &str, mut f: impl FnMut(u32, Infl, f32)) {
+        for (lemma, infl) in self.irregular.analyses(original) {
+            let Some(lid) = self.id(&lemma) else { continue };
+            if infl != Infl::Base && self.pos(lid) & infl.pos() == 0 {
+                continue;
+            }
+            let mut any = false;
+            for (synonym, ln_channel) in self.synonyms(lid) {
+                let same = match (infl, lemma == original) {
+                    (Infl::Base, false) => self.phrase(synonym) == original,
+                    _ => synonym == lid,
+                };
+                if !same {
+                    any = true;
+                    f(synonym, infl, ln_channel);
+                }
+            }
+            if any {
+                break; // the most direct analysis that knows synonyms wins
+            }
+        }
+    }
+
+    /// The forms of phrase `id` in inflection slot `infl`.
+    pub fn inflect(&self, id: u32, infl: Infl) -> Vec<String> {
+        self.irregular.forms(self.phrase(id), infl)
+    }
+
     /// [`Lexicon::spins`] without building what the caller does not need:
     /// `f` sees each spun form with the synonym it comes from; a form that
     /// is the synonym itself, uninflected, is not even read.

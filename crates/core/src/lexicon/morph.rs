@@ -25,6 +25,19 @@ pub enum Infl {
     Superlative,
 }
 
+impl Infl {
+    /// Every slot, in declaration order: `Infl as usize` indexes it.
+    pub const ALL: [Infl; 7] = [
+        Infl::Base,
+        Infl::Plural,
+        Infl::ThirdSg,
+        Infl::Past,
+        Infl::Ing,
+        Infl::Comparative,
+        Infl::Superlative,
+    ];
+}
+
 /// Part-of-speech bits of a lexicon entry.
 pub mod pos {
     /// noun
@@ -490,5 +503,22 @@ mod tests {
         assert!(i.analyses("was").contains(&("be".into(), Infl::Past)));
         // other lemmas have one base form
         assert_eq!(i.forms("say", Infl::Base), ["say"]);
+    }
+
+    #[test]
+    fn every_slot_indexes_its_place() {
+        for (i, infl) in Infl::ALL.into_iter().enumerate() {
+            assert_eq!(infl as usize, i);
+            // a new slot must join ALL: this match lists every one
+            match infl {
+                Infl::Base
+                | Infl::Plural
+                | Infl::ThirdSg
+                | Infl::Past
+                | Infl::Ing
+                | Infl::Comparative
+                | Infl::Superlative => {}
+            }
+        }
     }
 }
