@@ -52,6 +52,19 @@ fn restores_numbers_spelled_out_piecewise() {
 }
 
 #[test]
+fn restores_numbers_spelled_against_each_other_a_sign_or_a_month() {
+    let u = unspinner();
+    let spun = "Growth slowed to zero.one% after the eleven September attacks, \
+                while profits fell nine% to £two.89bn.";
+    let r = u.restore(spun);
+    for want in [" 0.1% ", " 11 September ", " 9% ", " £2.89bn."] {
+        assert!(r.text.contains(want), "{want:?} in {:?}", r.text);
+    }
+    let clean = "One May morning, ten of the firms said growth was five per cent.";
+    assert_eq!(u.restore(clean).text, clean);
+}
+
+#[test]
 fn leaves_genuine_text_alone() {
     let u = unspinner();
     for clean in [
@@ -399,4 +412,23 @@ fn spinner_residue_is_flagged_and_undone_by_rule() {
         .changes
         .iter()
         .all(|c| c.source.as_deref() != Some("rule")));
+}
+
+#[test]
+fn the_built_in_lexicon_keeps_the_tenses_of_be_apart() {
+    let m = Model::builtin().expect("the built-in model loads");
+    let originals = |spun: &str| -> Vec<String> {
+        m.lexicon()
+            .candidates(spun)
+            .into_iter()
+            .map(|c| c.text)
+            .collect()
+    };
+    // a past stands for a past, a third person for a third person
+    let remained = originals("remained");
+    assert!(remained.iter().any(|c| c == "was"), "{remained:?}");
+    assert!(!remained.iter().any(|c| c == "are" || c == "am"));
+    let comes = originals("comes");
+    assert!(comes.iter().any(|c| c == "is"), "{comes:?}");
+    assert!(!comes.iter().any(|c| c == "was"), "{comes:?}");
 }
