@@ -229,13 +229,20 @@ impl Lexicon {
         out
     }
 
+    /// The analyses of a phrase into (lemma, its id, inflection) whose lemma
+    /// the lexicon knows in a part of speech that takes the inflection,
+    /// the most direct first.
+    fn known_analyses(&self, phrase: &str) -> impl Iterator<Item = (String, u32, Infl)> + '_ {
+        let analyses = self.irregular.analyses(phrase);
+        analyses.into_iter().filter_map(|(lemma, infl)| {
+            let lid = self.id(&lemma)?;
+            (infl == Infl::Base || self.pos(lid) & infl.pos() != 0).then_some((lemma, lid, infl))
+        })
+    }
+
     /// Adds the originals of `key` to `best`, leaving out `spun` itself.
     fn add_candidates(&self, key: &str, spun: &str, best: &mut rustc_hash::FxHashMap<String, f32>) {
-        for (lemma, infl) in self.irregular.analyses(key) {
-            let Some(lid) = self.id(&lemma) else { continue };
-            if infl != Infl::Base && self.pos(lid) & infl.pos() == 0 {
-                continue;
-            }
+        for (_, lid, infl) in self.known_analyses(key) {
             for (orig, lnp) in self.originals(lid) {
                 if infl != Infl::Base && self.pos(orig) & infl.pos() == 0 {
                     continue;
@@ -273,11 +280,7 @@ impl Lexicon {
     /// an inflected synonym is left out only when it is the original's own
     /// lemma (not whenever one of its forms spells the original).
     pub fn for_each_spun_synonym(&self, original: &str, mut f: impl FnMut(u32, Infl, f32)) {
-        for (lemma, infl) in self.irregular.analyses(original) {
-            let Some(lid) = self.id(&lemma) else { continue };
-            if infl != Infl::Base && self.pos(lid) & infl.pos() == 0 {
-                continue;
-            }
+        for (lemma, lid, infl) in self.known_analyses(original) {
             let mut any = false;
             for (synonym, ln_channel) in self.synonyms(lid) {
                 let same = match (infl, lemma == original) {
@@ -304,11 +307,7 @@ impl Lexicon {
     /// `f` sees each spun form with the synonym it comes from; a form that
     /// is the synonym itself, uninflected, is not even read.
     pub fn for_each_spin(&self, original: &str, mut f: impl FnMut(Spin)) {
-        for (lemma, infl) in self.irregular.analyses(original) {
-            let Some(lid) = self.id(&lemma) else { continue };
-            if infl != Infl::Base && self.pos(lid) & infl.pos() == 0 {
-                continue;
-            }
+        for (lemma, lid, infl) in self.known_analyses(original) {
             let mut any = false;
             for (synonym, ln_channel) in self.synonyms(lid) {
                 if infl == Infl::Base {
