@@ -1,12 +1,14 @@
 //! Numbers a spinner spelled out (PRODUCT.md §1): piecewise, against a
-//! digit group ("five,22,062" for "5,22,062", "5,zero" for "5,000"), or as
-//! a hyphenated compound in running text ("twenty-four" for "24").
+//! digit group or another piece ("five,22,062" for "5,22,062", "5,zero"
+//! for "5,000", "zero.one%" for "0.1%"), against a sign ("nine%",
+//! "£two.89bn") or before a month ("eleven September"), or as a hyphenated
+//! compound in running text ("twenty-four" for "24").
 //!
 //! The language model cannot judge these (the built-in one knows no
 //! digits), but genuine text gives them away: none of the 1,745 clean BBC
-//! articles writes a number word against a digit group, and eight write a
-//! compound like "twenty-four" (0.012 per 1,000 words). They are restored
-//! by rule, with a fixed confidence.
+//! articles writes a number word against a digit group, a sign or a month,
+//! and eight write a compound like "twenty-four" (0.012 per 1,000 words).
+//! They are restored by rule, with a fixed confidence.
 
 use crate::text::{Case, Text};
 

@@ -154,7 +154,7 @@ impl Lexicon {
     pub fn phrase(&self, id: u32) -> &str {
         let off = self.str_off.as_slice::<u32>().unwrap();
         let b = &self.strs.bytes()[off[id as usize] as usize..off[id as usize + 1] as usize];
-        // `from_container` refused a lexicon with a phrase that is not
+        // never "": `from_container` refuses a phrase that is not UTF-8
         std::str::from_utf8(b).unwrap_or("")
     }
 
