@@ -69,7 +69,7 @@ pub struct Unspinner {
     model: Model,
     fingerprints: Option<Arc<Fingerprints>>,
     phrase_starts: Arc<PhraseStarts>,
-    cache: Arc<Cache<Candidates>>,
+    cache: Arc<Cache<(Candidates, Candidates)>>,
     /// ln Z(original) of the familiarity channel, by original
     norms: Arc<Cache<f32>>,
     /// ln Σ P(form)^familiarity over a lexicon phrase's forms in each
@@ -110,6 +110,11 @@ const CACHE_CAPACITY: usize = 200_000;
 /// How many of a span's candidates, best by prior and thesaurus channel,
 /// are weighed again by the familiarity channel.
 const FAMILIARITY_POOL: usize = 24;
+/// Candidates kept per spun phrase in a text that reads as spun
+/// (`Params::wide_when_spun`).
+const WIDE_CANDIDATES: usize = 32;
+/// The pool they are chosen from, as [`FAMILIARITY_POOL`] for the others.
+const WIDE_POOL: usize = 38;
 
 impl<V: Clone> Cache<V> {
     fn get(&self, key: &str) -> Option<V> {
@@ -631,7 +636,7 @@ impl Unspinner {
         let doc_terms = self.doc_terms(t);
         let sentences: Vec<std::ops::Range<usize>> = t.sentences().collect();
         let mut spans = self.per_sentence(&sentences, |sent| {
-            self.sentence_spans(t, sent.clone(), p.require_unseen, &terms)
+            self.sentence_spans(t, sent.clone(), p.require_unseen, &terms, false)
         });
         let lattices = |spans: &[SentenceSpans]| -> Vec<Lattice> {
             self.per_sentence(spans, |s| self.lattice(t, s, &doc_terms))
@@ -652,8 +657,11 @@ impl Unspinner {
         let rho = p.spin_rate_clean + spun * (rate_spun - p.spin_rate_clean);
         let mut rebuilt = false;
         if p.require_unseen && p.seen_when_spun && spun > 0.5 {
-            // a text that reads as spun: every span is considered
-            if self.reuse_first_pass {
+            // a text that reads as spun: every span is considered, with
+            // the wide candidate lists (then each is scored again) or with
+            // the shortlists (then the first pass's scores are kept)
+            let wide = p.wide_when_spun;
+            if self.reuse_first_pass && !wide {
                 let more = self.per_sentence(&spans, |s| self.score_deferred(t, s));
                 for (s, more) in spans.iter_mut().zip(more) {
                     s.spans.extend(more);
@@ -661,7 +669,7 @@ impl Unspinner {
                 }
             } else {
                 spans = self.per_sentence(&sentences, |sent| {
-                    self.sentence_spans(t, sent.clone(), false, &terms)
+                    self.sentence_spans(t, sent.clone(), false, &terms, wide)
                 });
             }
             lattices_now = lattices(&spans);
@@ -744,8 +752,15 @@ impl Unspinner {
         }
     }
 
-    /// Candidates of a lower-case phrase, as LM ids, best first.
+    /// Candidates of a lower-case phrase, as LM ids, best first: the
+    /// shortlist, or the wide list for a text that reads as spun.
     fn candidates(&self, key: &str) -> Candidates {
+        self.candidate_lists(key).0
+    }
+
+    /// The shortlist and the wide list of a lower-case phrase, made
+    /// together and cached together.
+    fn candidate_lists(&self, key: &str) -> (Candidates, Candidates) {
         if let Some(c) = self.cache.get(key) {
             return c;
         }
@@ -763,6 +778,24 @@ impl Unspinner {
             }
         }
         v.sort_by(|a, b| b.0.total_cmp(&a.0));
+        // neither list looks further down (nor does a spelling variant or
+        // two filtered out make either short)
+        v.truncate(WIDE_POOL);
+        let narrow = self.rerank(key, v.clone(), FAMILIARITY_POOL, MAX_CANDIDATES);
+        let wide = self.rerank(key, v, WIDE_POOL, WIDE_CANDIDATES);
+        let lists = (Arc::new(narrow), Arc::new(wide));
+        self.cache.insert(key, lists.clone());
+        lists
+    }
+
+    fn rerank(
+        &self,
+        key: &str,
+        mut v: Vec<(f32, Candidate)>,
+        pool: usize,
+        max: usize,
+    ) -> Vec<Candidate> {
+        let lm = &self.model.lm;
         let beta = self.params().familiarity as f32;
         if beta > 0.0 {
             // the spinner favours familiar synonyms: P(spun | original) =
@@ -772,7 +805,7 @@ impl Unspinner {
             // an unknown word is taken at the frequency the discount assumes
             let unknown = self.params().unknown_unigram as f32;
             let familiar = beta * lm.phrase_logp(key, unknown) * LN10;
-            v.truncate(FAMILIARITY_POOL);
+            v.truncate(pool);
             for (score, c) in &mut v {
                 c.3 = familiar - self.norm(&c.0, cw, beta, unknown);
                 *score += c.3;
@@ -782,18 +815,14 @@ impl Unspinner {
         // another spelling of the same word ("labour", "labor") is not a
         // substitution
         let variants = crate::spelling::variants(key);
-        let v: Vec<_> = v
-            .into_iter()
+        v.into_iter()
             .filter(|(_, (text, _, _, _))| {
                 !variants.contains(text)
                     && !crate::spelling::variants(text).iter().any(|x| x == key)
             })
-            .take(MAX_CANDIDATES)
-            .collect();
-        let v: Vec<Candidate> = v.into_iter().map(|x| x.1).collect();
-        let v = Arc::new(v);
-        self.cache.insert(key, Arc::clone(&v));
-        v
+            .take(max)
+            .map(|x| x.1)
+            .collect()
     }
 
     /// ln Z(original) = ln Σ ch(s | original)^cw f(s)^beta over the spun
@@ -841,6 +870,7 @@ impl Unspinner {
         sent: std::ops::Range<usize>,
         require_unseen: bool,
         terms: &HashSet<String>,
+        wide: bool,
     ) -> SentenceSpans {
         let lm: &NgramLm = &self.model.lm;
         let words = &t.words()[sent.clone()];
@@ -858,6 +888,7 @@ impl Unspinner {
             ids,
             keep_extra,
             spans: Vec::new(),
+            wide,
             deferred: Vec::new(),
         };
         let (mut spans, mut deferred) = (Vec::new(), Vec::new());
@@ -943,7 +974,10 @@ impl Unspinner {
                 .collect::<Vec<_>>()
                 .join(" ")
         };
-        let cands = self.candidates(&key);
+        let cands = match s.wide {
+            true => self.candidate_lists(&key).1,
+            false => self.candidates(&key),
+        };
         if cands.is_empty() {
             return None;
         }
@@ -1421,6 +1455,8 @@ struct SentenceSpans {
     /// see [`Lattice::keep_extra`]
     keep_extra: Vec<f32>,
     spans: Vec<SpanScores>,
+    /// scored with the wide candidate lists
+    wide: bool,
     /// spans (word ranges in the sentence) not scored yet: every bigram
     /// around them is known to the language model
     deferred: Vec<(usize, usize)>,
@@ -1826,7 +1862,7 @@ mod tests {
         let t = Text::new("The lively instances rose. Lively instances fell again.");
         let spans: Vec<SentenceSpans> = t
             .sentences()
-            .map(|s| u.sentence_spans(&t, s, false, &HashSet::default()))
+            .map(|s| u.sentence_spans(&t, s, false, &HashSet::default(), false))
             .collect();
         let doc_terms = u.doc_terms(&t);
         let mut lattices: Vec<Lattice> = spans
@@ -1846,6 +1882,37 @@ mod tests {
         // the other "instances" (word 5), to "cases" only; not word 2 itself
         assert!(!marked.is_empty());
         assert!(marked.iter().all(|&m| m == (5, "cases")), "{marked:?}");
+    }
+
+    #[test]
+    fn a_text_that_reads_as_spun_weighs_longer_candidate_lists() {
+        let model = Model::builtin().expect("the built-in model loads");
+        let u = Unspinner::new(model.clone());
+        assert!(u.params().wide_when_spun);
+        // "era" is a candidate for "period" only in the wide list
+        let (narrow, wide) = u.candidate_lists("period");
+        assert_eq!(narrow.len(), MAX_CANDIDATES);
+        assert!(wide.len() > narrow.len() && wide.len() <= WIDE_CANDIDATES);
+        let has = |l: &Candidates, w: &str| l.iter().any(|c| c.0 == w);
+        assert!(has(&wide, "era") && !has(&narrow, "era"));
+        // the shortlist is the wide list's start, reranked in a smaller pool
+        assert!(narrow.iter().all(|c| has(&wide, &c.0)));
+        // a genuine text never reads as spun: the same with or without
+        let mut off = model.params().clone();
+        off.wide_when_spun = false;
+        let off = Unspinner::builder(model).params(off).build();
+        let clean = "The company reported strong profits in the third quarter, \
+            analysts said. The government will publish the report on Monday.";
+        assert_eq!(u.detect(clean).spans, off.detect(clean).spans);
+        // the spans of a sentence scored wide weigh the wide list
+        let t = Text::new("Throughout the Chilly Conflict period, the navy staged exercises.");
+        let period = |wide: bool| {
+            let s = u.sentence_spans(&t, 0..t.words().len(), false, &HashSet::default(), wide);
+            let span = s.spans.iter().find(|x| x.start == 4 && x.end == 5);
+            span.map(|x| has(&x.cands, "era"))
+        };
+        assert_eq!(period(true), Some(true));
+        assert_eq!(period(false), Some(false));
     }
 
     #[test]
@@ -1903,7 +1970,7 @@ mod tests {
             let t = Text::new(text);
             let spans: Vec<SentenceSpans> = t
                 .sentences()
-                .map(|s| u.sentence_spans(&t, s, true, &HashSet::default()))
+                .map(|s| u.sentence_spans(&t, s, true, &HashSet::default(), false))
                 .collect();
             let doc_terms = u.doc_terms(&t);
             let lattices: Vec<Lattice> = spans

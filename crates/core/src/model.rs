@@ -262,6 +262,10 @@ pub struct Params {
     /// original (scaled like `doc_term_bonus`): a spinner with a fixed
     /// dictionary swaps every occurrence of a word alike
     pub seconded_bonus: f64,
+    /// decode a text that reads as spun the second time with longer
+    /// candidate lists (32 originals a span instead of 20): a text that
+    /// reads as clean keeps the shortlists, and its false flags with them
+    pub wide_when_spun: bool,
     /// how much of the candidate's unigram advantage is discounted (0 = none)
     pub freq_weight: f64,
     /// scale of ln P(spun | original): 1 trusts the thesaurus' channel fully,
@@ -325,6 +329,7 @@ impl Default for Params {
             doc_term_bonus: 0.0,
             repeated_word_cost: 0.0,
             seconded_bonus: 0.0,
+            wide_when_spun: false,
             freq_weight: 0.5,
             channel_weight: 0.5,
             familiarity: 0.0,
