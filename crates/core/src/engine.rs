@@ -69,7 +69,9 @@ pub struct Unspinner {
     model: Model,
     fingerprints: Option<Arc<Fingerprints>>,
     phrase_starts: Arc<PhraseStarts>,
-    cache: Arc<Cache<(Candidates, Candidates)>>,
+    cache: Arc<Cache<Candidates>>,
+    /// the wide lists, by spun phrase (`Params::wide_when_spun`)
+    wide_cache: Arc<Cache<Candidates>>,
     /// ln Z(original) of the familiarity channel, by original
     norms: Arc<Cache<f32>>,
     /// ln Σ P(form)^familiarity over a lexicon phrase's forms in each
@@ -208,6 +210,7 @@ impl UnspinnerBuilder {
             fingerprints: self.fingerprints.clone(),
             phrase_starts,
             cache: Arc::default(),
+            wide_cache: Arc::default(),
             norms: Arc::default(),
             familiarity,
             parallel: false,
@@ -753,17 +756,32 @@ impl Unspinner {
     }
 
     /// Candidates of a lower-case phrase, as LM ids, best first: the
-    /// shortlist, or the wide list for a text that reads as spun.
+    /// shortlist.
     fn candidates(&self, key: &str) -> Candidates {
-        self.candidate_lists(key).0
-    }
-
-    /// The shortlist and the wide list of a lower-case phrase, made
-    /// together and cached together.
-    fn candidate_lists(&self, key: &str) -> (Candidates, Candidates) {
         if let Some(c) = self.cache.get(key) {
             return c;
         }
+        let v = self.rerank(key, self.ranked(key), FAMILIARITY_POOL, MAX_CANDIDATES);
+        let v = Arc::new(v);
+        self.cache.insert(key, Arc::clone(&v));
+        v
+    }
+
+    /// The same, the wide list for a text that reads as spun: made only
+    /// when asked for, so that clean text pays nothing for it.
+    fn wide_candidates(&self, key: &str) -> Candidates {
+        if let Some(c) = self.wide_cache.get(key) {
+            return c;
+        }
+        let v = self.rerank(key, self.ranked(key), WIDE_POOL, WIDE_CANDIDATES);
+        let v = Arc::new(v);
+        self.wide_cache.insert(key, Arc::clone(&v));
+        v
+    }
+
+    /// The lexicon's candidates of a phrase that the model knows, ranked by
+    /// prior and thesaurus channel, as far down as any list looks.
+    fn ranked(&self, key: &str) -> Vec<(f32, Candidate)> {
         let lm = &self.model.lm;
         // rank by the joint P(original) P(spun | original): the channel alone
         // favours obscure originals whose only synonym is the spun word
@@ -778,16 +796,13 @@ impl Unspinner {
             }
         }
         v.sort_by(|a, b| b.0.total_cmp(&a.0));
-        // neither list looks further down (nor does a spelling variant or
-        // two filtered out make either short)
+        // (a spelling variant or two filtered out makes no list short)
         v.truncate(WIDE_POOL);
-        let narrow = self.rerank(key, v.clone(), FAMILIARITY_POOL, MAX_CANDIDATES);
-        let wide = self.rerank(key, v, WIDE_POOL, WIDE_CANDIDATES);
-        let lists = (Arc::new(narrow), Arc::new(wide));
-        self.cache.insert(key, lists.clone());
-        lists
+        v
     }
 
+    /// The best `max` of the first `pool` candidates of `v` (ranked by
+    /// prior and thesaurus channel) once the familiarity channel weighs in.
     fn rerank(
         &self,
         key: &str,
@@ -975,7 +990,7 @@ impl Unspinner {
                 .join(" ")
         };
         let cands = match s.wide {
-            true => self.candidate_lists(&key).1,
+            true => self.wide_candidates(&key),
             false => self.candidates(&key),
         };
         if cands.is_empty() {
@@ -1890,7 +1905,7 @@ mod tests {
         let u = Unspinner::new(model.clone());
         assert!(u.params().wide_when_spun);
         // "era" is a candidate for "period" only in the wide list
-        let (narrow, wide) = u.candidate_lists("period");
+        let (narrow, wide) = (u.candidates("period"), u.wide_candidates("period"));
         assert_eq!(narrow.len(), MAX_CANDIDATES);
         assert!(wide.len() > narrow.len() && wide.len() <= WIDE_CANDIDATES);
         let has = |l: &Candidates, w: &str| l.iter().any(|c| c.0 == w);
