@@ -72,6 +72,10 @@ pub struct Unspinner {
     cache: Arc<Cache<Candidates>>,
     /// the wide lists, by spun phrase (`Params::wide_when_spun`)
     wide_cache: Arc<Cache<Candidates>>,
+    /// an original's forms in each inflection slot (indexed by `Infl as
+    /// usize`, then lexicon id), made on first use: each original serves
+    /// many spun phrases
+    forms: Arc<Vec<std::sync::OnceLock<Vec<std::sync::OnceLock<Forms>>>>>,
     /// ln Z(original) of the familiarity channel, by original
     norms: Arc<Cache<f32>>,
     /// ln Σ P(form)^familiarity over a lexicon phrase's forms in each
@@ -90,6 +94,11 @@ pub struct Unspinner {
 /// `channel_weight` × that, in ln units (0 without familiarity).
 type Candidate = (String, Vec<u32>, f32, f32);
 type Candidates = Arc<Vec<Candidate>>;
+
+/// The forms of an original in one inflection slot whose words the
+/// language model knows: each with its LM ids and ln P(form) out of
+/// context (its first word's unigram, then bigrams along the phrase).
+type Forms = Arc<Vec<(String, Vec<u32>, f32)>>;
 
 /// Values by phrase (candidate lists by spun phrase, normalisers by
 /// original), shared by every thread using one unspinner. Bounded: it is
@@ -211,6 +220,7 @@ impl UnspinnerBuilder {
             phrase_starts,
             cache: Arc::default(),
             wide_cache: Arc::default(),
+            forms: Arc::new(Infl::ALL.iter().map(|_| Default::default()).collect()),
             norms: Arc::default(),
             familiarity,
             parallel: false,
@@ -780,25 +790,76 @@ impl Unspinner {
     }
 
     /// The lexicon's candidates of a phrase that the model knows, ranked by
-    /// prior and thesaurus channel, as far down as any list looks.
+    /// prior and thesaurus channel, as far down as any list looks: the
+    /// candidates of [`Lexicon::candidates`](crate::lexicon::Lexicon::candidates),
+    /// built from each original's cached forms.
     fn ranked(&self, key: &str) -> Vec<(f32, Candidate)> {
-        let lm = &self.model.lm;
-        // rank by the joint P(original) P(spun | original): the channel alone
-        // favours obscure originals whose only synonym is the spun word
-        let mut v: Vec<(f32, Candidate)> = Vec::new();
-        for c in self.model.lexicon.candidates(key) {
-            let ids: Option<Vec<u32>> = c.text.split(' ').map(|w| lm.id(w)).collect();
-            if let Some(ids) = ids {
-                // P(original) out of context: its first word's unigram, then
-                // bigrams along the phrase
-                let prior = lm.ids_logp(ids.iter().map(|&x| Some(x)), 0.0) * LN10;
-                v.push((prior + c.ln_channel, (c.text, ids, c.ln_channel, 0.0)));
+        let lex = &self.model.lexicon;
+        let mut routes: Vec<(Forms, f32)> = Vec::new();
+        lex.for_each_original(key, |orig, infl, ln_channel| {
+            routes.push((self.forms_of(orig, infl), ln_channel))
+        });
+        let joined = lex.joined_spelling(key);
+        // the best channel of each form: two routes may give the same text
+        let mut best: rustc_hash::FxHashMap<&str, (f32, &[u32], f32)> = Default::default();
+        for (forms, ln_channel) in &routes {
+            for (text, ids, prior) in forms.iter() {
+                if text == key || joined.as_deref() == Some(text.as_str()) {
+                    continue;
+                }
+                let e = best.entry(text).or_insert((f32::NEG_INFINITY, ids, *prior));
+                e.0 = e.0.max(*ln_channel);
             }
         }
-        v.sort_by(|a, b| b.0.total_cmp(&a.0));
+        // rank by the joint P(original) P(spun | original): the channel alone
+        // favours obscure originals whose only synonym is the spun word
+        let mut v: Vec<(f32, f32, &str, &[u32])> = best
+            .into_iter()
+            .map(|(text, (ln_channel, ids, prior))| (prior + ln_channel, ln_channel, text, ids))
+            .collect();
+        v.sort_by(|a, b| {
+            (b.0.total_cmp(&a.0))
+                .then(b.1.total_cmp(&a.1))
+                .then_with(|| a.2.cmp(b.2))
+        });
         // (a spelling variant or two filtered out makes no list short)
         v.truncate(WIDE_POOL);
-        v
+        v.into_iter()
+            .map(|(score, ln_channel, text, ids)| {
+                (score, (text.to_string(), ids.to_vec(), ln_channel, 0.0))
+            })
+            .collect()
+    }
+
+    /// The forms of original `orig` in inflection slot `infl` that the
+    /// language model knows, with their prior, made once.
+    fn forms_of(&self, orig: u32, infl: Infl) -> Forms {
+        let make = || {
+            let lm = &self.model.lm;
+            let forms = self
+                .model
+                .lexicon
+                .inflect(orig, infl)
+                .into_iter()
+                .filter_map(|text| {
+                    let ids: Vec<u32> = text.split(' ').map(|w| lm.id(w)).collect::<Option<_>>()?;
+                    // P(original) out of context: its first word's unigram,
+                    // then bigrams along the phrase
+                    let prior = lm.ids_logp(ids.iter().map(|&x| Some(x)), 0.0) * LN10;
+                    Some((text, ids, prior))
+                })
+                .collect();
+            Arc::new(forms)
+        };
+        let slots = self.forms[infl as usize].get_or_init(|| {
+            (0..self.model.lexicon.len())
+                .map(|_| Default::default())
+                .collect()
+        });
+        match slots.get(orig as usize) {
+            Some(slot) => Arc::clone(slot.get_or_init(make)),
+            None => make(),
+        }
     }
 
     /// The best `max` of the first `pool` candidates of `v` (ranked by

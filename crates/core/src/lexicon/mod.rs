@@ -209,12 +209,15 @@ impl Lexicon {
     /// The best channel score wins when two routes give the same text.
     pub fn candidates(&self, spun: &str) -> Vec<Candidate> {
         let mut best: rustc_hash::FxHashMap<String, f32> = Default::default();
-        self.add_candidates(spun, spun, &mut best);
-        // spinners split compounds ("Well being Ministry", from a
-        // dictionary's "well-being"): the joined spelling's originals count
-        // (the other way round, a hyphenated word's parts, adds clean flags)
-        if let Some(other) = hyphen_variant(spun).filter(|_| spun.contains(' ')) {
-            self.add_candidates(&other, spun, &mut best);
+        self.for_each_original(spun, |orig, infl, lnp| {
+            for form in self.inflect(orig, infl) {
+                if form != spun {
+                    let e = best.entry(form).or_insert(f32::NEG_INFINITY);
+                    *e = e.max(lnp);
+                }
+            }
+        });
+        if let Some(other) = self.joined_spelling(spun) {
             best.remove(&other);
         }
         let mut out: Vec<Candidate> = best
@@ -240,24 +243,35 @@ impl Lexicon {
         })
     }
 
-    /// Adds the originals of `key` to `best`, leaving out `spun` itself.
-    fn add_candidates(&self, key: &str, spun: &str, best: &mut rustc_hash::FxHashMap<String, f32>) {
-        for (_, lid, infl) in self.known_analyses(key) {
-            for (orig, lnp) in self.originals(lid) {
-                if infl != Infl::Base && self.pos(orig) & infl.pos() == 0 {
-                    continue;
-                }
-                for form in self.irregular.forms(self.phrase(orig), infl) {
-                    if form == spun {
-                        continue;
-                    }
-                    let e = best.entry(form).or_insert(f32::NEG_INFINITY);
-                    if lnp > *e {
-                        *e = lnp;
+    /// What [`Lexicon::candidates`] is made of, without building their
+    /// texts: `f` sees each original phrase, the inflection slot its forms take,
+    /// and ln P(spun | original). The candidates are the forms
+    /// ([`Lexicon::inflect`]) of what `f` sees, each with the best channel
+    /// it comes with, except `spun` itself; and for a spaced compound
+    /// ("well being"), except its hyphenated spelling.
+    pub fn for_each_original(&self, spun: &str, mut f: impl FnMut(u32, Infl, f32)) {
+        let mut from = |key: &str| {
+            for (_, lid, infl) in self.known_analyses(key) {
+                for (orig, lnp) in self.originals(lid) {
+                    if infl == Infl::Base || self.pos(orig) & infl.pos() != 0 {
+                        f(orig, infl, lnp);
                     }
                 }
             }
+        };
+        from(spun);
+        // spinners split compounds ("Well being Ministry", from a
+        // dictionary's "well-being"): the joined spelling's originals count
+        // (the other way round, a hyphenated word's parts, adds clean flags)
+        if let Some(other) = self.joined_spelling(spun) {
+            from(&other);
         }
+    }
+
+    /// The hyphenated spelling of a spaced compound, whose originals
+    /// count for it ([`Lexicon::for_each_original`]).
+    pub fn joined_spelling(&self, spun: &str) -> Option<String> {
+        hyphen_variant(spun).filter(|_| spun.contains(' '))
     }
 
     /// The spun forms a spinner may write for a lower-case original phrase,
