@@ -92,13 +92,13 @@ pub struct Unspinner {
 /// A candidate original: its text, its LM ids, ln P(spun | original) by
 /// the thesaurus, and the familiarity channel's correction to
 /// `channel_weight` × that, in ln units (0 without familiarity).
-type Candidate = (String, Vec<u32>, f32, f32);
+type Candidate = (Arc<str>, Arc<[u32]>, f32, f32);
 type Candidates = Arc<Vec<Candidate>>;
 
 /// The forms of an original in one inflection slot whose words the
 /// language model knows: each with its LM ids and ln P(form) out of
 /// context (its first word's unigram, then bigrams along the phrase).
-type Forms = Arc<Vec<(String, Vec<u32>, f32)>>;
+type Forms = Arc<Vec<(Arc<str>, Arc<[u32]>, f32)>>;
 
 /// Values by phrase (candidate lists by spun phrase, normalisers by
 /// original), shared by every thread using one unspinner. Bounded: it is
@@ -519,7 +519,7 @@ impl Unspinner {
     pub fn candidate_originals(&self, phrase: &str) -> Vec<String> {
         self.candidates(phrase)
             .iter()
-            .map(|c| c.0.clone())
+            .map(|c| c.0.to_string())
             .collect()
     }
 
@@ -801,10 +801,10 @@ impl Unspinner {
         });
         let joined = lex.joined_spelling(key);
         // the best channel of each form: two routes may give the same text
-        let mut best: rustc_hash::FxHashMap<&str, (f32, &[u32], f32)> = Default::default();
+        let mut best: rustc_hash::FxHashMap<&str, (f32, &Arc<[u32]>, f32)> = Default::default();
         for (forms, ln_channel) in &routes {
             for (text, ids, prior) in forms.iter() {
-                if text == key || joined.as_deref() == Some(text.as_str()) {
+                if &**text == key || joined.as_deref() == Some(&**text) {
                     continue;
                 }
                 let e = best.entry(text).or_insert((f32::NEG_INFINITY, ids, *prior));
@@ -813,7 +813,7 @@ impl Unspinner {
         }
         // rank by the joint P(original) P(spun | original): the channel alone
         // favours obscure originals whose only synonym is the spun word
-        let mut v: Vec<(f32, f32, &str, &[u32])> = best
+        let mut v: Vec<(f32, f32, &str, &Arc<[u32]>)> = best
             .into_iter()
             .map(|(text, (ln_channel, ids, prior))| (prior + ln_channel, ln_channel, text, ids))
             .collect();
@@ -826,7 +826,7 @@ impl Unspinner {
         v.truncate(WIDE_POOL);
         v.into_iter()
             .map(|(score, ln_channel, text, ids)| {
-                (score, (text.to_string(), ids.to_vec(), ln_channel, 0.0))
+                (score, (Arc::from(text), Arc::clone(ids), ln_channel, 0.0))
             })
             .collect()
     }
@@ -846,7 +846,7 @@ impl Unspinner {
                     // P(original) out of context: its first word's unigram,
                     // then bigrams along the phrase
                     let prior = lm.ids_logp(ids.iter().map(|&x| Some(x)), 0.0) * LN10;
-                    Some((text, ids, prior))
+                    Some((Arc::from(text), Arc::from(ids), prior))
                 })
                 .collect();
             Arc::new(forms)
@@ -893,7 +893,7 @@ impl Unspinner {
         let variants = crate::spelling::variants(key);
         v.into_iter()
             .filter(|(_, (text, _, _, _))| {
-                !variants.contains(text)
+                !variants.iter().any(|x| **x == **text)
                     && !crate::spelling::variants(text).iter().any(|x| x == key)
             })
             .take(max)
@@ -1907,7 +1907,7 @@ mod tests {
         .unwrap();
         let u = Unspinner::new(model.clone());
         let cands = u.candidates("chilly");
-        let of = |text: &str| cands.iter().find(|c| c.0 == text).expect(text).clone();
+        let of = |text: &str| cands.iter().find(|c| &*c.0 == text).expect(text).clone();
         // by hand: ln Z(cold) over its three synonyms (channel 1/5, 3/5, 1/5)
         let term = |ch: f32, log10_f: f32| 0.7 * ch.ln() + 0.5 * log10_f * LN10;
         let ln_z_cold = [term(0.2, -4.0), term(0.6, -3.0), term(0.2, -6.0)]
@@ -1969,7 +1969,7 @@ mod tests {
         let (narrow, wide) = (u.candidates("period"), u.wide_candidates("period"));
         assert_eq!(narrow.len(), MAX_CANDIDATES);
         assert!(wide.len() > narrow.len() && wide.len() <= WIDE_CANDIDATES);
-        let has = |l: &Candidates, w: &str| l.iter().any(|c| c.0 == w);
+        let has = |l: &Candidates, w: &str| l.iter().any(|c| &*c.0 == w);
         assert!(has(&wide, "era") && !has(&narrow, "era"));
         // the shortlist is the wide list's start, reranked in a smaller pool
         assert!(narrow.iter().all(|c| has(&wide, &c.0)));
@@ -2111,7 +2111,7 @@ mod tests {
 
     #[test]
     fn the_prior_adds_the_document_terms() {
-        let cands: Candidates = Arc::new(vec![("x".into(), vec![7], 0.0, 0.0)]);
+        let cands: Candidates = Arc::new(vec![("x".into(), vec![7].into(), 0.0, 0.0)]);
         let alt = |in_doc, repeated| Alt {
             start: 0,
             end: 1,
