@@ -96,9 +96,11 @@ type Candidate = (Arc<str>, Arc<[u32]>, f32, f32);
 type Candidates = Arc<Vec<Candidate>>;
 
 /// The forms of an original in one inflection slot whose words the
-/// language model knows: each with its LM ids and ln P(form) out of
-/// context (its first word's unigram, then bigrams along the phrase).
-type Forms = Arc<Vec<(Arc<str>, Arc<[u32]>, f32)>>;
+/// language model knows.
+type Forms = Arc<Vec<Form>>;
+/// A form: its text, its LM ids and ln P(form) out of context (its first
+/// word's unigram, then bigrams along the phrase).
+type Form = (Arc<str>, Arc<[u32]>, f32);
 
 /// Values by phrase (candidate lists by spun phrase, normalisers by
 /// original), shared by every thread using one unspinner. Bounded: it is
@@ -801,32 +803,34 @@ impl Unspinner {
         });
         let joined = lex.joined_spelling(key);
         // the best channel of each form: two routes may give the same text
-        let mut best: rustc_hash::FxHashMap<&str, (f32, &Arc<[u32]>, f32)> = Default::default();
+        let mut best: rustc_hash::FxHashMap<&str, (f32, &Form)> = Default::default();
         for (forms, ln_channel) in &routes {
-            for (text, ids, prior) in forms.iter() {
-                if &**text == key || joined.as_deref() == Some(&**text) {
+            for form in forms.iter() {
+                let text = &*form.0;
+                if text == key || joined.as_deref() == Some(text) {
                     continue;
                 }
-                let e = best.entry(text).or_insert((f32::NEG_INFINITY, ids, *prior));
+                let e = best.entry(text).or_insert((f32::NEG_INFINITY, form));
                 e.0 = e.0.max(*ln_channel);
             }
         }
         // rank by the joint P(original) P(spun | original): the channel alone
         // favours obscure originals whose only synonym is the spun word
-        let mut v: Vec<(f32, f32, &str, &Arc<[u32]>)> = best
-            .into_iter()
-            .map(|(text, (ln_channel, ids, prior))| (prior + ln_channel, ln_channel, text, ids))
+        let mut v: Vec<(f32, f32, &Form)> = best
+            .into_values()
+            .map(|(ln_channel, form)| (form.2 + ln_channel, ln_channel, form))
             .collect();
         v.sort_by(|a, b| {
             (b.0.total_cmp(&a.0))
                 .then(b.1.total_cmp(&a.1))
-                .then_with(|| a.2.cmp(b.2))
+                .then_with(|| a.2 .0.cmp(&b.2 .0))
         });
         // (a spelling variant or two filtered out makes no list short)
         v.truncate(WIDE_POOL);
         v.into_iter()
-            .map(|(score, ln_channel, text, ids)| {
-                (score, (Arc::from(text), Arc::clone(ids), ln_channel, 0.0))
+            .map(|(score, ln_channel, form)| {
+                let (text, ids) = (Arc::clone(&form.0), Arc::clone(&form.1));
+                (score, (text, ids, ln_channel, 0.0))
             })
             .collect()
     }
