@@ -1965,6 +1965,46 @@ mod tests {
     }
 
     #[test]
+    fn ranked_lists_are_the_lexicons_candidates_by_prior_and_channel() {
+        // the ranked list, built from each original's cached forms, is the
+        // lexicon's candidate list with LM ids, ranked by prior + channel
+        let model = Model::builtin().expect("the built-in model loads");
+        let u = Unspinner::new(model.clone());
+        let lm = model.lm();
+        // plain, inflected (irregular and regular), multi-word, spaced
+        // compounds whose hyphenated spelling has originals, and asked twice
+        let keys = [
+            "chilly",
+            "stated",
+            "instances",
+            "go to",
+            "well being",
+            "chilly",
+            "revealed",
+        ];
+        for key in keys {
+            let mut reference: Vec<(f32, String, Vec<u32>, f32)> = Vec::new();
+            for c in model.lexicon().candidates(key) {
+                let ids: Option<Vec<u32>> = c.text.split(' ').map(|w| lm.id(w)).collect();
+                if let Some(ids) = ids {
+                    let prior = lm.ids_logp(ids.iter().map(|&x| Some(x)), 0.0) * LN10;
+                    reference.push((prior + c.ln_channel, c.text, ids, c.ln_channel));
+                }
+            }
+            // stable: ties keep the lexicon's order (channel, then text)
+            reference.sort_by(|a, b| b.0.total_cmp(&a.0));
+            reference.truncate(WIDE_POOL);
+            let ranked: Vec<(f32, String, Vec<u32>, f32)> = u
+                .ranked(key)
+                .into_iter()
+                .map(|(score, c)| (score, c.0.to_string(), c.1.to_vec(), c.2))
+                .collect();
+            assert!(!ranked.is_empty(), "{key}");
+            assert_eq!(ranked, reference, "{key}");
+        }
+    }
+
+    #[test]
     fn a_text_that_reads_as_spun_weighs_longer_candidate_lists() {
         let model = Model::builtin().expect("the built-in model loads");
         let u = Unspinner::new(model.clone());
