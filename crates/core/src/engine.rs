@@ -1979,6 +1979,7 @@ mod tests {
             "instances",
             "go to",
             "well being",
+            "x ray",
             "chilly",
             "revealed",
         ];

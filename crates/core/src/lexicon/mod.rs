@@ -244,11 +244,11 @@ impl Lexicon {
     }
 
     /// What [`Lexicon::candidates`] is made of, without building their
-    /// texts: `f` sees each original phrase, the inflection slot its forms take,
-    /// and ln P(spun | original). The candidates are the forms
+    /// texts: `f` sees each original phrase, the inflection slot its forms
+    /// take, and ln P(spun | original). The candidates are the forms
     /// ([`Lexicon::inflect`]) of what `f` sees, each with the best channel
-    /// it comes with, except `spun` itself; and for a spaced compound
-    /// ("well being"), except its hyphenated spelling.
+    /// it comes with, except `spun` itself and, for a spaced compound
+    /// ("well being"), its hyphenated spelling.
     pub fn for_each_original(&self, spun: &str, mut f: impl FnMut(u32, Infl, f32)) {
         let mut from = |key: &str| {
             for (_, lid, infl) in self.known_analyses(key) {
