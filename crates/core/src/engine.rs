@@ -770,24 +770,29 @@ impl Unspinner {
     /// Candidates of a lower-case phrase, as LM ids, best first: the
     /// shortlist.
     fn candidates(&self, key: &str) -> Candidates {
-        if let Some(c) = self.cache.get(key) {
-            return c;
-        }
-        let v = self.rerank(key, self.ranked(key), FAMILIARITY_POOL, MAX_CANDIDATES);
-        let v = Arc::new(v);
-        self.cache.insert(key, Arc::clone(&v));
-        v
+        self.cached_list(&self.cache, key, FAMILIARITY_POOL, MAX_CANDIDATES)
     }
 
     /// The same, the wide list for a text that reads as spun: made only
     /// when asked for, so that clean text pays nothing for it.
     fn wide_candidates(&self, key: &str) -> Candidates {
-        if let Some(c) = self.wide_cache.get(key) {
+        self.cached_list(&self.wide_cache, key, WIDE_POOL, WIDE_CANDIDATES)
+    }
+
+    /// The best `max` of a phrase's first `pool` ranked candidates once the
+    /// familiarity channel weighs in, kept in `cache`.
+    fn cached_list(
+        &self,
+        cache: &Cache<Candidates>,
+        key: &str,
+        pool: usize,
+        max: usize,
+    ) -> Candidates {
+        if let Some(c) = cache.get(key) {
             return c;
         }
-        let v = self.rerank(key, self.ranked(key), WIDE_POOL, WIDE_CANDIDATES);
-        let v = Arc::new(v);
-        self.wide_cache.insert(key, Arc::clone(&v));
+        let v = Arc::new(self.rerank(key, self.ranked(key), pool, max));
+        cache.insert(key, Arc::clone(&v));
         v
     }
 
