@@ -416,9 +416,27 @@ struct DocTerms {
     ids: Vec<Option<u32>>,
     /// occurrences by word
     words: HashMap<u32, u32>,
+    /// every pair of neighbouring known words with the position of its
+    /// first word, sorted: a phrase is looked up by its first two words
+    /// instead of by a walk over the whole document
+    pairs: Vec<((u32, u32), u32)>,
 }
 
 impl DocTerms {
+    fn new(ids: Vec<Option<u32>>) -> DocTerms {
+        let mut words: HashMap<u32, u32> = HashMap::default();
+        for &w in ids.iter().flatten() {
+            *words.entry(w).or_default() += 1;
+        }
+        let mut pairs: Vec<((u32, u32), u32)> = ids
+            .windows(2)
+            .enumerate()
+            .filter_map(|(i, w)| Some(((w[0]?, w[1]?), i as u32)))
+            .collect();
+        pairs.sort_unstable();
+        DocTerms { ids, words, pairs }
+    }
+
     fn count(&self, w: u32) -> u32 {
         self.words.get(&w).copied().unwrap_or(0)
     }
@@ -428,12 +446,17 @@ impl DocTerms {
         match phrase {
             [] => false,
             [w] => self.words.contains_key(w),
-            _ => {
-                phrase.iter().all(|w| self.words.contains_key(w))
-                    && self
-                        .ids
-                        .windows(phrase.len())
-                        .any(|win| win.iter().zip(phrase).all(|(a, b)| *a == Some(*b)))
+            [a, b, rest @ ..] => {
+                let first = self.pairs.partition_point(|&(pair, _)| pair < (*a, *b));
+                self.pairs[first..]
+                    .iter()
+                    .take_while(|&&(pair, _)| pair == (*a, *b))
+                    .any(|&(_, at)| {
+                        let from = at as usize + 2;
+                        self.ids
+                            .get(from..from + rest.len())
+                            .is_some_and(|tail| tail.iter().zip(rest).all(|(x, y)| *x == Some(*y)))
+                    })
             }
         }
     }
@@ -1487,12 +1510,7 @@ impl Unspinner {
     /// The document's words as LM ids.
     fn doc_terms(&self, t: &Text) -> DocTerms {
         let lm = &self.model.lm;
-        let ids: Vec<Option<u32>> = t.words().iter().map(|w| lm.id_lenient(&w.norm)).collect();
-        let mut words: HashMap<u32, u32> = HashMap::default();
-        for &w in ids.iter().flatten() {
-            *words.entry(w).or_default() += 1;
-        }
-        DocTerms { ids, words }
+        DocTerms::new(t.words().iter().map(|w| lm.id_lenient(&w.norm)).collect())
     }
 
     /// Words the language model does not know that occur more than once
@@ -2150,13 +2168,25 @@ mod tests {
 
     #[test]
     fn doc_terms_find_words_and_contiguous_phrases() {
-        let d = DocTerms {
-            ids: vec![Some(1), Some(2), None, Some(3), Some(1)],
-            words: [(1, 2), (2, 1), (3, 1)].into_iter().collect(),
-        };
-        assert_eq!((d.count(1), d.count(3), d.count(9)), (2, 1, 0));
+        let d = DocTerms::new(vec![
+            Some(1),
+            Some(2),
+            None,
+            Some(3),
+            Some(1),
+            Some(2),
+            Some(4),
+            Some(1),
+            Some(2),
+        ]);
+        assert_eq!((d.count(1), d.count(3), d.count(9)), (3, 1, 0));
         assert!(d.contains(&[2]) && d.contains(&[1, 2]) && d.contains(&[3, 1]));
         assert!(!d.contains(&[9]) && !d.contains(&[2, 3]) && !d.contains(&[]));
+        // longer phrases: found at any of their first pair's places, never
+        // across an unknown word or past the end
+        assert!(d.contains(&[3, 1, 2, 4]) && d.contains(&[1, 2, 4, 1, 2]));
+        assert!(!d.contains(&[1, 2, 3]) && !d.contains(&[4, 1, 2, 5]));
+        assert!(!d.contains(&[1, 2, 4, 1, 2, 9]));
     }
 
     #[test]
