@@ -45,6 +45,9 @@ use crate::text::{Case, Text};
 const LN10: f32 = std::f32::consts::LN_10;
 /// Longest spun phrase considered, in words.
 const MAX_SPAN: usize = 3;
+/// Sentences decoded together; a longer document is decoded part by part
+/// (see `Unspinner::analyze`).
+const SENTENCES_PER_PART: usize = 2_000;
 /// Candidates kept per spun phrase (the likeliest under the channel).
 const MAX_CANDIDATES: usize = 20;
 /// Hypotheses kept per word boundary.
@@ -87,6 +90,8 @@ pub struct Unspinner {
     /// let the second decoding reuse the first's work (always, but in a
     /// test that checks the shortcut against the plain computation)
     reuse_first_pass: bool,
+    /// sentences decoded together ([`SENTENCES_PER_PART`] but in a test)
+    sentences_per_part: usize,
 }
 
 /// A candidate original: its text, its LM ids, ln P(spun | original) by
@@ -227,6 +232,7 @@ impl UnspinnerBuilder {
             familiarity,
             parallel: false,
             reuse_first_pass: true,
+            sentences_per_part: SENTENCES_PER_PART,
         }
     }
 }
@@ -668,54 +674,64 @@ impl Unspinner {
     /// score implies (a spinner's rate is a property of the document: a
     /// clean text gets a low prior, a spun one a high prior, `rate_spun`
     /// at most).
+    ///
+    /// A long document is decoded in parts of [`SENTENCES_PER_PART`]
+    /// sentences, so that memory follows the part and not the document.
+    /// What the document as a whole decides (its own words, its first-pass
+    /// score and changes) still comes from all of it. The one part of a
+    /// shorter document keeps its lattices for the second pass; the parts
+    /// of a longer one are made again, which gives the same lattices.
     fn analyze(&self, t: &Text, rate_spun: f64) -> Analysis {
         let p = self.params();
         let terms = self.repeated_unknown_words(t);
         let doc_terms = self.doc_terms(t);
         let sentences: Vec<std::ops::Range<usize>> = t.sentences().collect();
-        let mut spans = self.per_sentence(&sentences, |sent| {
-            self.sentence_spans(t, sent.clone(), p.require_unseen, &terms, false)
-        });
-        let lattices = |spans: &[SentenceSpans]| -> Vec<Lattice> {
+        let parts: Vec<&[std::ops::Range<usize>]> =
+            sentences.chunks(self.sentences_per_part).collect();
+        let spans_of = |part: &[std::ops::Range<usize>], require_unseen: bool, wide: bool| {
+            self.per_sentence(part, |sent| {
+                self.sentence_spans(t, sent.clone(), require_unseen, &terms, wide)
+            })
+        };
+        let lattices = |spans: &[SentenceSpans]| -> Vec<Option<Lattice>> {
             self.per_sentence(spans, |s| self.lattice(t, s, &doc_terms))
-                .into_iter()
-                .flatten()
-                .collect()
         };
         let numbers = crate::numbers::spelled_numbers(t);
-        let mut lattices_now = lattices(&spans);
         let margin = p.change_margin as f32;
         let repeated = p.repeated_word_cost as f32;
         let first_prior = Prior::new(p.spin_rate as f32, margin, 0.0, repeated);
-        let (first, quiet) = self.decode_all(t, &lattices_now, &numbers, first_prior, None);
+        // the first pass, part by part; a lone part's work is kept
+        let mut kept: Option<(Vec<SentenceSpans>, Vec<Lattice>, Vec<bool>)> = None;
+        let mut first = Analysis::new(t.words().len());
+        // by sentence: nothing changed or flagged in the first pass
+        let mut quiet_sentences: Vec<Vec<bool>> = Vec::with_capacity(parts.len());
+        for part in &parts {
+            let spans = spans_of(part, p.require_unseen, false);
+            let made = lattices(&spans);
+            let has: Vec<bool> = made.iter().map(Option::is_some).collect();
+            let part_lattices: Vec<Lattice> = made.into_iter().flatten().collect();
+            let quiet = self.decode_all(&part_lattices, first_prior, None, &mut first);
+            let mut by_lattice = quiet.iter();
+            quiet_sentences.push(
+                has.iter()
+                    .map(|&has| !has || *by_lattice.next().expect("a lattice's flag"))
+                    .collect(),
+            );
+            if parts.len() == 1 {
+                kept = Some((spans, part_lattices, quiet));
+            }
+        }
+        self.finish(&mut first, &numbers);
         if !p.adaptive {
             return first;
         }
         let spun = sigmoid(p.prior_a * first.spun_rate + p.prior_b);
         let rho = p.spin_rate_clean + spun * (rate_spun - p.spin_rate_clean);
-        let mut rebuilt = false;
-        if p.require_unseen && p.seen_when_spun && spun > 0.5 {
-            // a text that reads as spun: every span is considered, with
-            // the wide candidate lists (then each is scored again) or with
-            // the shortlists (then the first pass's scores are kept)
-            let wide = p.wide_when_spun;
-            if self.reuse_first_pass && !wide {
-                let more = self.per_sentence(&spans, |s| self.score_deferred(t, s));
-                for (s, more) in spans.iter_mut().zip(more) {
-                    s.spans.extend(more);
-                    s.deferred.clear();
-                }
-            } else {
-                spans = self.per_sentence(&sentences, |sent| {
-                    self.sentence_spans(t, sent.clone(), false, &terms, wide)
-                });
-            }
-            lattices_now = lattices(&spans);
-            rebuilt = true;
-        }
-        if p.seconded_bonus > 0.0 {
-            second_first_changes(t, &first, &mut lattices_now);
-        }
+        // a text that reads as spun: every span is considered, with the
+        // wide candidate lists (then each is scored again) or with the
+        // shortlists (then the first pass's scores are kept)
+        let rebuilt = p.require_unseen && p.seen_when_spun && spun > 0.5;
+        let wide = p.wide_when_spun;
         // the document's own words weigh in by how spun it reads
         let prior = Prior::new(
             rho as f32,
@@ -727,22 +743,65 @@ impl Unspinner {
         // a sentence where the first pass changed nothing and flagged
         // nothing stays so under a prior that invites changes no more (a
         // text that reads as clean): it need not be decoded again
-        let skip = (self.reuse_first_pass && !rebuilt && prior.no_more_inviting_than(&first_prior))
-            .then_some(&quiet[..]);
-        let (mut second, _) = self.decode_all(t, &lattices_now, &numbers, prior, skip);
+        let skip = self.reuse_first_pass && !rebuilt && prior.no_more_inviting_than(&first_prior);
+        // the second pass's spans of some sentences, from the first
+        // pass's when they are at hand
+        let second_spans = |sents: &[std::ops::Range<usize>], first: Option<Vec<SentenceSpans>>| {
+            // the wide lists (or no shortcut): every span scored afresh
+            if rebuilt && (wide || !self.reuse_first_pass) {
+                return spans_of(sents, false, wide);
+            }
+            let mut spans = first.unwrap_or_else(|| spans_of(sents, p.require_unseen, false));
+            if rebuilt {
+                let more = self.per_sentence(&spans, |s| self.score_deferred(t, s));
+                for (s, more) in spans.iter_mut().zip(more) {
+                    s.spans.extend(more);
+                    s.deferred.clear();
+                }
+            }
+            spans
+        };
+        let lattices_of = |spans: Vec<SentenceSpans>| -> Vec<Lattice> {
+            lattices(&spans).into_iter().flatten().collect()
+        };
+        let mut second = Analysis::new(t.words().len());
+        for (part, part_quiet) in parts.iter().zip(&quiet_sentences) {
+            let (mut part_lattices, skip) = match kept.take() {
+                Some((_, part_lattices, quiet)) if !rebuilt => {
+                    (part_lattices, skip.then_some(quiet))
+                }
+                Some((spans, _, _)) => (lattices_of(second_spans(part, Some(spans))), None),
+                None => {
+                    // a part made again: only its sentences that can change
+                    let again: Vec<std::ops::Range<usize>> = part
+                        .iter()
+                        .zip(part_quiet)
+                        .filter(|&(_, &quiet)| !(skip && quiet))
+                        .map(|(sent, _)| sent.clone())
+                        .collect();
+                    (lattices_of(second_spans(&again, None)), None)
+                }
+            };
+            if p.seconded_bonus > 0.0 {
+                second_first_changes(t, &first, &mut part_lattices);
+            }
+            self.decode_all(&part_lattices, prior, skip.as_deref(), &mut second);
+        }
+        self.finish(&mut second, &numbers);
         second.doc_score = first.doc_score;
         second
     }
 
+    /// Decodes lattices under a prior and adds what they found to `out`;
+    /// returns which were quiet (see [`Unspinner::decode`]). `skip` marks
+    /// lattices known to be quiet, which are not decoded.
     fn decode_all(
         &self,
-        t: &Text,
         lattices: &[Lattice],
-        numbers: &[SpelledNumber],
         prior: Prior,
         skip: Option<&[bool]>,
-    ) -> (Analysis, Vec<bool>) {
-        let mut out = Analysis::new(t.words().len());
+        out: &mut Analysis,
+    ) -> Vec<bool> {
         let indexed: Vec<(usize, &Lattice)> = lattices.iter().enumerate().collect();
         let sentences = self.per_sentence(&indexed, |&(i, l)| {
             let mut a = Analysis::new(0);
@@ -759,8 +818,13 @@ impl Unspinner {
             out.flagged.extend(a.flagged);
             out.expected_spun += a.expected_spun;
         }
-        // spelled-out numbers are restored by rule, over what the decoder
-        // made of their words
+        quiet
+    }
+
+    /// Completes a document's decoding: spelled-out numbers are restored
+    /// by rule, over what the decoder made of their words, and the
+    /// document is scored.
+    fn finish(&self, out: &mut Analysis, numbers: &[SpelledNumber]) {
         for n in numbers {
             let covers = |ws: usize, we: usize| ws <= n.word && n.word < we;
             for f in out.flagged.iter().filter(|f| covers(f.0, f.1)) {
@@ -776,7 +840,6 @@ impl Unspinner {
         let p = self.params();
         out.spun_rate = out.expected_spun / (out.words.max(1) as f64);
         out.doc_score = sigmoid(p.doc_a * out.spun_rate + p.doc_b);
-        (out, quiet)
     }
 
     /// `f` over a document's sentences (or their lattices), in order: on
@@ -2090,6 +2153,46 @@ mod tests {
     }
 
     #[test]
+    fn a_document_decoded_in_parts_gets_the_same_result() {
+        let u = Unspinner::new(Model::builtin().expect("the built-in model loads"));
+        let clean = "The company said its profits rose by 5% in the last quarter. \
+            Analysts had expected a smaller rise. The chief executive said the \
+            firm would open ten new stores next year. Shares rose 3%.";
+        let spun = "The Well being Ministry reported 120 new instances. Officers \
+            stated the whole variety of lively instances had fallen. Throughout \
+            the Chilly Conflict period, the navy staged joint workout routines. \
+            The Well being Ministry stated twenty-four instances had been lively. \
+            He stated it was once a good day. They additionally stated the talks \
+            would proceed.";
+        let mut wide_off = u.params().clone();
+        wide_off.wide_when_spun = false;
+        let narrow = Unspinner::builder(u.model.clone()).params(wide_off).build();
+        let mut checked = 0;
+        for whole in [u.clone(), narrow] {
+            for reuse in [true, false] {
+                let whole = Unspinner {
+                    reuse_first_pass: reuse,
+                    ..whole.clone()
+                };
+                for per_part in [1, 2, 3] {
+                    let parts = Unspinner {
+                        sentences_per_part: per_part,
+                        ..whole.clone()
+                    };
+                    for text in [clean, spun, &format!("{clean} {spun} {clean}")] {
+                        let restored = whole.restore(text);
+                        assert_eq!(parts.detect(text), whole.detect(text), "{text}");
+                        assert_eq!(parts.restore(text), restored, "{text}");
+                        checked += usize::from(!restored.changes.is_empty());
+                    }
+                }
+            }
+        }
+        // the spun texts were restored: the comparison had work to check
+        assert!(checked >= 16, "{checked}");
+    }
+
+    #[test]
     fn reusing_the_first_pass_changes_no_result() {
         let u = Unspinner::new(Model::builtin().expect("the built-in model loads"));
         let plain = Unspinner {
@@ -2127,7 +2230,7 @@ mod tests {
                 0.0,
                 p.repeated_word_cost as f32,
             );
-            let (_, quiet) = u.decode_all(&t, &lattices, &[], prior, None);
+            let quiet = u.decode_all(&lattices, prior, None, &mut Analysis::new(0));
             let deferred: usize = spans.iter().map(|s| s.deferred.len()).sum();
             (deferred, quiet.iter().filter(|&&q| q).count())
         };
