@@ -51,6 +51,23 @@ for rate in 0.3 0.5; do
   "$bin" spin --familiarity 0 --channel-power 1 --rate "$rate" --seed 7 "$out/bbc_B.jsonl" > "$out/bbc_B_spun_u$rate.jsonl"
   report[news_u$rate]=$("$bin" eval --json --pairs "$out/bbc_B_spun_u$rate.jsonl")
 done
+# short texts, as an analyst pastes them: each paragraph of 15 words or
+# more of the 0.3 pairs, as a pair of its own
+python3 - "$out/bbc_B_spun_0.3.jsonl" "$out/bbc_B_spun_0.3_paragraphs.jsonl" <<'PY'
+import json, sys
+src, dst = sys.argv[1:3]
+with open(dst, "w") as f:
+    for line in open(src, encoding="utf-8"):
+        d = json.loads(line)
+        originals, spuns = d["original"].split("\n\n"), d["spun"].split("\n\n")
+        if len(originals) != len(spuns):
+            continue
+        for i, (o, s) in enumerate(zip(originals, spuns)):
+            if len(o.split()) >= 15:
+                pair = {"id": f"{d['id']}-{i}", "original": o, "spun": s, "domain": "news"}
+                f.write(json.dumps(pair) + "\n")
+PY
+report[news_para]=$("$bin" eval --json --pairs "$out/bbc_B_spun_0.3_paragraphs.jsonl")
 # hand-made sentences around the real spins PRODUCT.md §1 quotes (14 pairs:
 # indicative only, and seen while choosing the parameters)
 report[examples]=$("$bin" eval --json --pairs bench/engine/product_examples.jsonl)
@@ -93,7 +110,7 @@ m_detect=$(mem "$bin" detect --format jsonl "$out/bbc_all.jsonl")
 
 python3 - "$out/engine.json" "$bytes" "$t_wc" "$t_detect" "$t_restore" "$m_detect" \
   "${report[news_0.3]}" "${report[news_0.5]}" "${report[news_c0.3]}" "${report[news_c0.5]}" \
-  "${report[news_u0.3]}" "${report[news_u0.5]}" "${report[examples]}" \
+  "${report[news_u0.3]}" "${report[news_u0.5]}" "${report[news_para]}" "${report[examples]}" \
   "${report[science_nolist]}" "${report[science_list]}" \
   "${report[science_mixed_nolist]}" "${report[science_mixed_list]}" <<'PY'
 import json, sys
@@ -101,11 +118,12 @@ path, nbytes, t_wc, t_det, t_res, mem_kb = sys.argv[1:7]
 nbytes, t_wc, t_det, t_res = int(nbytes), float(t_wc), float(t_det), float(t_res)
 runs = dict(zip(["news spun 0.3", "news spun 0.5", "news spun 0.3, consistent",
                  "news spun 0.5, consistent", "news spun 0.3, plain channel",
-                 "news spun 0.5, plain channel", "PRODUCT.md §1 examples",
+                 "news spun 0.5, plain channel", "news spun 0.3, by paragraph",
+                 "PRODUCT.md §1 examples",
                  "science, no list", "science, dev list",
                  "science, no list, model mixed with the field (--mix 0.5)",
                  "science, dev list, model mixed with the field (--mix 0.5)"],
-                [json.loads(x) for x in sys.argv[7:18]]))
+                [json.loads(x) for x in sys.argv[7:19]]))
 mb = nbytes / 1e6
 speed = {
     "input_mb": mb,
