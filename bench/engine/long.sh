@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One long document, two builds (issue 2's memory and speed on long
 # input): the BBC articles joined into one plain-text document of MB
-# megabytes, run through detect and restore by each build, pinned to one
+# megabytes, run through detect, restore and scan (a directory holding
+# the document) by each build, pinned to one
 # core, runs alternated; CPU seconds (user + sys) and peak memory, the
 # ratios new / old, and whether the two builds wrote byte-identical output.
 #
@@ -31,12 +32,16 @@ open(out, "w", encoding="utf-8").write("\n\n".join(parts) + "\n")
 PY
 words=$(wc -w < "$tmp/long.txt")
 echo "one document: $(wc -c < "$tmp/long.txt") bytes, $words words"
-for cmd in detect restore; do
+mkdir "$tmp/dir"
+cp "$tmp/long.txt" "$tmp/dir/long.txt"
+for cmd in detect restore scan; do
+  input=$tmp/long.txt args=(--json)
+  [ "$cmd" = scan ] && input=$tmp/dir args=()
   : > "$tmp/times"
   for _ in $(seq "$rounds"); do
     for which in old new; do
       bin=$old; [ "$which" = new ] && bin=$new
-      /usr/bin/time -o "$tmp/t" -f "%U %S %M" taskset -c 0 "$bin" "$cmd" --json "$tmp/long.txt" \
+      /usr/bin/time -o "$tmp/t" -f "%U %S %M" taskset -c 0 "$bin" "$cmd" "${args[@]}" "$input" \
         > "$tmp/$which.out" 2>/dev/null
       echo "$which $(cat "$tmp/t")" >> "$tmp/times"
     done
