@@ -38,8 +38,8 @@ use crate::lexicon::morph::Infl;
 use crate::lexicon::Lexicon;
 use crate::lm::{LmState, NgramLm};
 use crate::model::{Model, Params};
-use crate::numbers::SpelledNumber;
 use crate::record::{Change, Detection, Restoration, Span};
+use crate::style::WordFix;
 use crate::text::{Case, Text};
 
 const LN10: f32 = std::f32::consts::LN_10;
@@ -469,10 +469,20 @@ impl DocTerms {
 }
 
 impl Analysis {
+    /// Who found the flag or change of words `ws..we`: "rule" or "model".
+    fn source(&self, ws: usize, we: usize) -> &'static str {
+        if we == ws + 1 && self.by_rule.contains(&ws) {
+            "rule"
+        } else {
+            "model"
+        }
+    }
+
     fn new(words: usize) -> Analysis {
         Analysis {
             changes: Vec::new(),
             flagged: Vec::new(),
+            by_rule: HashSet::default(),
             expected_spun: 0.0,
             words,
             spun_rate: 0.0,
@@ -487,6 +497,8 @@ struct Analysis {
     changes: Vec<(usize, usize, String, f64, f64)>,
     /// word index → posterior that the word was substituted (active words)
     flagged: Vec<(usize, usize, f64, Option<String>)>,
+    /// words whose flag and change a rule made, not the decoder
+    by_rule: HashSet<usize>,
     /// sum of posteriors and number of words, for the document score
     expected_spun: f64,
     words: usize,
@@ -587,7 +599,7 @@ impl Unspinner {
                 text: text[t.words()[ws].bytes.start..t.words()[we - 1].bytes.end].to_string(),
                 score: p,
                 suggestion: sugg.as_ref().map(|s| case_like(&t, ws, we, s)),
-                source: Some("model".into()),
+                source: Some(a.source(ws, we).into()),
             });
         }
         let n_list = list.len();
@@ -636,7 +648,8 @@ impl Unspinner {
             .unwrap_or_default();
         list_changes.retain(|c| !crate::residue::overlaps(&rules, c.start, c.end));
         let mut changes = list_changes.clone();
-        for (ws, we, cand, posterior, conf) in a.changes {
+        for (ws, we, cand, posterior, conf) in &a.changes {
+            let (ws, we, posterior, conf) = (*ws, *we, *posterior, *conf);
             // the decoded path may change a word whose posterior of being
             // spun is middling; restore only what detect is sure of
             if posterior < self.params().restore_threshold {
@@ -652,9 +665,9 @@ impl Unspinner {
                 start,
                 end,
                 from: text[t.words()[ws].bytes.start..t.words()[we - 1].bytes.end].to_string(),
-                to: case_like(&t, ws, we, &cand),
+                to: case_like(&t, ws, we, cand),
                 score: conf,
-                source: Some("model".into()),
+                source: Some(a.source(ws, we).into()),
             });
         }
         changes.sort_by_key(|c| (c.start, c.end));
@@ -696,7 +709,15 @@ impl Unspinner {
         let lattices = |spans: &[SentenceSpans]| -> Vec<Option<Lattice>> {
             self.per_sentence(spans, |s| self.lattice(t, s, &doc_terms))
         };
-        let numbers = crate::numbers::spelled_numbers(t);
+        // spelled-out numbers, restored by rule over the decoder's findings
+        let mut fixes: Vec<WordFix> = crate::numbers::spelled_numbers(t)
+            .into_iter()
+            .map(|n| WordFix {
+                word: n.word,
+                to: n.digits,
+                confidence: n.confidence,
+            })
+            .collect();
         let margin = p.change_margin as f32;
         let repeated = p.repeated_word_cost as f32;
         let first_prior = Prior::new(p.spin_rate as f32, margin, 0.0, repeated);
@@ -721,7 +742,7 @@ impl Unspinner {
                 kept = Some((spans, part_lattices, quiet));
             }
         }
-        self.finish(&mut first, &numbers);
+        self.finish(&mut first, &fixes);
         if !p.adaptive {
             return first;
         }
@@ -787,7 +808,14 @@ impl Unspinner {
             }
             self.decode_all(&part_lattices, prior, skip.as_deref(), &mut second);
         }
-        self.finish(&mut second, &numbers);
+        if spun > 0.5 {
+            // a text that reads as spun: its residue of style is the
+            // spinner's too (see [`crate::style`])
+            let style = crate::style::find(t);
+            let taken: HashSet<usize> = fixes.iter().map(|f| f.word).collect();
+            fixes.extend(style.into_iter().filter(|f| !taken.contains(&f.word)));
+        }
+        self.finish(&mut second, &fixes);
         second.doc_score = first.doc_score;
         second
     }
@@ -821,20 +849,21 @@ impl Unspinner {
         quiet
     }
 
-    /// Completes a document's decoding: spelled-out numbers are restored
-    /// by rule, over what the decoder made of their words, and the
-    /// document is scored.
-    fn finish(&self, out: &mut Analysis, numbers: &[SpelledNumber]) {
-        for n in numbers {
-            let covers = |ws: usize, we: usize| ws <= n.word && n.word < we;
-            for f in out.flagged.iter().filter(|f| covers(f.0, f.1)) {
-                out.expected_spun -= f.2 * (f.1 - f.0) as f64;
+    /// Completes a document's decoding: words rewritten by rule (spelled-out
+    /// numbers, and in a text read as spun its residue of style) replace
+    /// what the decoder made of them, and the document is scored.
+    fn finish(&self, out: &mut Analysis, fixes: &[WordFix]) {
+        for f in fixes {
+            let covers = |ws: usize, we: usize| ws <= f.word && f.word < we;
+            for flag in out.flagged.iter().filter(|x| covers(x.0, x.1)) {
+                out.expected_spun -= flag.2 * (flag.1 - flag.0) as f64;
             }
-            out.flagged.retain(|f| !covers(f.0, f.1));
+            out.flagged.retain(|x| !covers(x.0, x.1));
             out.changes.retain(|c| !covers(c.0, c.1));
-            let (w, digits, p) = (n.word, n.digits.clone(), n.confidence);
-            out.flagged.push((w, w + 1, p, Some(digits.clone())));
-            out.changes.push((w, w + 1, digits, p, p));
+            let (w, p) = (f.word, f.confidence);
+            out.flagged.push((w, w + 1, p, Some(f.to.clone())));
+            out.changes.push((w, w + 1, f.to.clone(), p, p));
+            out.by_rule.insert(w);
             out.expected_spun += p;
         }
         let p = self.params();

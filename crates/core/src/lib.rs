@@ -14,6 +14,8 @@
 //! - [`spin::Spinner`]: a seeded spinner simulator for evaluation data.
 //! - [`eval`]: the metrics of PRODUCT.md §5.
 //! - [`residue`]: spinner residue found by rule (split numbers, spintax).
+//! - [`style`]: residue of style (contractions, number words), applied to
+//!   texts that read as spun.
 //!
 //! ```no_run
 //! use unspin_core::{Model, Unspinner};
@@ -39,6 +41,7 @@ pub mod record;
 pub mod residue;
 pub mod spelling;
 pub mod spin;
+pub mod style;
 pub mod text;
 pub mod train;
 

@@ -1,8 +1,8 @@
 //! Numbers a spinner spelled out (PRODUCT.md §1): piecewise, against a
 //! digit group or another piece ("five,22,062" for "5,22,062", "5,zero"
-//! for "5,000", "zero.one%" for "0.1%"), against a sign ("nine%",
-//! "£two.89bn") or before a month ("eleven September"), or as a hyphenated
-//! compound in running text ("twenty-four" for "24").
+//! for "5,000", "zero.one%" for "0.1%", "one.4bn" for "1.4bn"), against a
+//! sign ("nine%", "£two.89bn") or before a month ("eleven September"), or
+//! as a hyphenated compound in running text ("twenty-four" for "24").
 //!
 //! The language model cannot judge these (the built-in one knows no
 //! digits), but genuine text gives them away: none of the 1,745 clean BBC
@@ -68,7 +68,7 @@ pub fn spell(n: u32) -> Option<String> {
 
 /// The value of a lower-case number word below 100 ("seven", "forty",
 /// "twenty-four"), and whether it is a tens-units compound.
-fn value(word: &str) -> Option<(u32, bool)> {
+pub(crate) fn value(word: &str) -> Option<(u32, bool)> {
     let unit = |w: &str| UNITS.iter().position(|&u| u == w).map(|v| v as u32);
     let tens = |w: &str| {
         TENS.iter()
@@ -86,6 +86,16 @@ fn value(word: &str) -> Option<(u32, bool)> {
 
 fn is_digits(w: &str) -> bool {
     !w.is_empty() && w.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Digits with a unit of up to three letters glued on, not an ordinal's
+/// suffix: the decimals of "one.4bn", "three.75p", "two.5m".
+fn is_digits_with_unit(w: &str) -> bool {
+    let unit = w.trim_start_matches(|c: char| c.is_ascii_digit());
+    unit.len() < w.len()
+        && unit.len() <= 3
+        && unit.bytes().all(|b| b.is_ascii_lowercase())
+        && !matches!(unit, "st" | "nd" | "rd" | "th")
 }
 
 /// Confidence of a number word bound to a sign ("nine%", "£two.89bn") or
@@ -130,7 +140,9 @@ pub fn spelled_numbers(t: &Text) -> Vec<SpelledNumber> {
     // is a digit group, or both are lower-case number words ("one.Two" is
     // two sentences)
     let pieces = |i: usize, j: usize| {
-        is_digits(&words[j].norm) || (lower(i) && lower(j) && value(&words[j].norm).is_some())
+        is_digits(&words[j].norm)
+            || (j > i && is_digits_with_unit(&words[j].norm))
+            || (lower(i) && lower(j) && value(&words[j].norm).is_some())
     };
     let mut out = Vec::new();
     for (i, w) in words.iter().enumerate() {
@@ -215,6 +227,10 @@ mod tests {
         assert_eq!(found("About 5,zero people came."), [pair("zero", "000")]);
         assert_eq!(found("Growth was 3.five per cent."), [pair("five", "5")]);
         assert_eq!(
+            found("Profit was one.4bn and shares fell three.75p."),
+            [pair("one", "1"), pair("three", "3")]
+        );
+        assert_eq!(
             found("It lasted twenty-four hours."),
             [pair("twenty-four", "24")]
         );
@@ -258,6 +274,8 @@ mod tests {
             "One May morning, nine of them left; forty per cent stayed.",
             "It happened one December night.",
             "The ten largest firms paid £5m.",
+            "It was one.It cost 4bn.",
+            "Chapter one.4th of July.",
         ] {
             assert_eq!(found(s), [], "{s}");
         }

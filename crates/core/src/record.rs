@@ -20,7 +20,8 @@ pub struct Span {
     /// the most likely original wording, when one is known
     pub suggestion: Option<String>,
     /// where the evidence comes from: "model", "list", "rule" (spinner
-    /// residue, [`crate::residue`]) or "reference"
+    /// residue: [`crate::residue`], [`crate::numbers`], [`crate::style`])
+    /// or "reference"
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
 }
@@ -48,7 +49,8 @@ pub struct Change {
     /// confidence that the change restores the original, 0..1
     pub score: f64,
     /// where the change comes from: "model", "list", "rule" (spinner
-    /// residue, [`crate::residue`]) or "reference"
+    /// residue: [`crate::residue`], [`crate::numbers`], [`crate::style`])
+    /// or "reference"
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
 }

@@ -45,10 +45,43 @@ fn restores_numbers_spelled_out_piecewise() {
     for word in ["five", "twenty-four"] {
         let span = d.spans.iter().find(|s| s.text == word).expect(word);
         assert!(span.score >= 0.9, "{span:?}");
+        assert_eq!(span.source.as_deref(), Some("rule"), "{span:?}");
     }
     // written out by style, at a sentence start or on its own
     let clean = "Twenty-four people were hurt. Five of them, and 12 others, went home.";
     assert_eq!(u.restore(clean).text, clean);
+}
+
+#[test]
+fn a_text_read_as_spun_loses_its_contractions_and_number_words_outside_quotes() {
+    let u = unspinner();
+    let spun = "Throughout the Chilly Conflict period, the navy staged joint workout \
+                routines close to the border. The Well being Ministry revealed the whole \
+                variety of lively instances on Tuesday, and it's clear that native officers \
+                stated the restoration charge had improved over twelve days. \
+                \"It's good news,\" a doctor said.";
+    let r = u.restore(spun);
+    assert!(r.text.contains(", and it is clear"), "{r:?}");
+    assert!(r.text.contains(" over 12 days."), "{r:?}");
+    // quoted speech keeps its contraction
+    assert!(r.text.contains("\"It's good news,\""), "{r:?}");
+    for from in ["it's", "twelve"] {
+        let c = r.changes.iter().find(|c| c.from == from).expect(from);
+        assert_eq!(c.source.as_deref(), Some("rule"), "{c:?}");
+    }
+    let d = u.detect(spun);
+    let flagged: Vec<&str> = d.spans.iter().map(|s| s.text.as_str()).collect();
+    assert!(
+        flagged.contains(&"it's") && flagged.contains(&"twelve"),
+        "{d:?}"
+    );
+    assert!(!flagged.contains(&"It's"), "{d:?}");
+    // the same words in a text that reads as genuine are the writer's
+    let genuine = "The Health Ministry published the total number of active cases on \
+                   Tuesday, and it's clear that local officials said the recovery rate \
+                   had improved over twelve days.";
+    assert_eq!(u.restore(genuine).text, genuine);
+    assert!(u.detect(genuine).spans.is_empty());
 }
 
 #[test]

@@ -161,7 +161,7 @@ pub fn document() -> Value {
                     "text": { "type": "string" },
                     "score": { "type": "number", "minimum": 0, "maximum": 1 },
                     "suggestion": { "type": ["string", "null"] },
-                    "source": { "type": "string", "enum": ["model", "list", "rule", "reference"], "description": "Where the evidence comes from: the language model, a tortured-phrase list, a spinner-residue rule (a split number, spintax) or a reference source." }
+                    "source": { "type": "string", "enum": ["model", "list", "rule", "reference"], "description": "Where the evidence comes from: the language model, a tortured-phrase list, a spinner-residue rule (a split number, spintax, a number spelled out, a contraction in a spun text) or a reference source." }
                 }
             },
             "Detection": {
@@ -182,7 +182,7 @@ pub fn document() -> Value {
                     "from": { "type": "string" },
                     "to": { "type": "string" },
                     "score": { "type": "number", "minimum": 0, "maximum": 1 },
-                    "source": { "type": "string", "enum": ["model", "list", "rule", "reference"], "description": "Where the evidence comes from: the language model, a tortured-phrase list, a spinner-residue rule (a split number, spintax) or a reference source." }
+                    "source": { "type": "string", "enum": ["model", "list", "rule", "reference"], "description": "Where the evidence comes from: the language model, a tortured-phrase list, a spinner-residue rule (a split number, spintax, a number spelled out, a contraction in a spun text) or a reference source." }
                 }
             },
             "Restoration": {
