@@ -133,7 +133,7 @@ speed = {
 }
 json.dump({"quality": runs, "speed": speed}, open(path, "w"), indent=1)
 keys = ["span_precision", "span_recall", "span_f1", "clean_flags_per_1k", "doc_auc",
-        "wer_reduction", "damage_rate"]
+        "doc_brier", "doc_accuracy", "wer_reduction", "damage_rate"]
 print("| set | pairs | " + " | ".join(keys) + " |")
 print("|---" * (len(keys) + 2) + "|")
 for name, r in runs.items():

@@ -486,6 +486,7 @@ impl Analysis {
             expected_spun: 0.0,
             words,
             spun_rate: 0.0,
+            vocabulary: 0.0,
             doc_score: 0.0,
         }
     }
@@ -504,6 +505,9 @@ struct Analysis {
     words: usize,
     /// expected share of spun words
     spun_rate: f64,
+    /// mean log10 unigram probability of the document's lower-case words
+    /// (see [`Params::doc_clean_a`])
+    vocabulary: f64,
     /// calibrated probability that the document is spun
     doc_score: f64,
 }
@@ -724,6 +728,7 @@ impl Unspinner {
         // the first pass, part by part; a lone part's work is kept
         let mut kept: Option<(Vec<SentenceSpans>, Vec<Lattice>, Vec<bool>)> = None;
         let mut first = Analysis::new(t.words().len());
+        first.vocabulary = self.vocabulary(t);
         // by sentence: nothing changed or flagged in the first pass
         let mut quiet_sentences: Vec<Vec<bool>> = Vec::with_capacity(parts.len());
         for part in &parts {
@@ -786,6 +791,7 @@ impl Unspinner {
             lattices(&spans).into_iter().flatten().collect()
         };
         let mut second = Analysis::new(t.words().len());
+        second.vocabulary = first.vocabulary;
         for (part, part_quiet) in parts.iter().zip(&quiet_sentences) {
             let (mut part_lattices, skip) = match kept.take() {
                 Some((_, part_lattices, quiet)) if !rebuilt => {
@@ -868,7 +874,26 @@ impl Unspinner {
         }
         let p = self.params();
         out.spun_rate = out.expected_spun / (out.words.max(1) as f64);
-        out.doc_score = sigmoid(p.doc_a * out.spun_rate + p.doc_b);
+        out.doc_score = doc_score(p, out.spun_rate, out.words, out.vocabulary);
+    }
+
+    /// The mean log10 unigram probability of the lower-case words of `t`
+    /// (an unknown word at the model's unknown-word probability): how rare
+    /// its vocabulary is.
+    fn vocabulary(&self, t: &Text) -> f64 {
+        let lm = &self.model.lm;
+        let (mut sum, mut n) = (0.0f64, 0usize);
+        for w in t.words() {
+            if w.case == Case::Lower && w.norm.chars().all(char::is_alphabetic) {
+                sum += f64::from(lm.unigram(lm.id(&w.norm)));
+                n += 1;
+            }
+        }
+        if n == 0 {
+            0.0
+        } else {
+            sum / n as f64
+        }
     }
 
     /// `f` over a document's sentences (or their lattices), in order: on
@@ -1781,6 +1806,25 @@ fn is_honorific(w: &str) -> bool {
     HONORIFICS.split_ascii_whitespace().any(|h| h == w)
 }
 
+/// The calibrated probability that a document is spun, from its first
+/// pass's estimated spun share, its length in words and the rarity of its
+/// vocabulary (see [`Params::doc_a`]). A text without words holds no spun
+/// word.
+fn doc_score(p: &Params, spun_rate: f64, words: usize, vocabulary: f64) -> f64 {
+    if words == 0 {
+        return 0.0;
+    }
+    let excess = spun_rate - (p.doc_clean_a + p.doc_clean_b * vocabulary);
+    let rare = (p.doc_rare_damping * (vocabulary - p.doc_rare_from))
+        .exp()
+        .min(1.0);
+    let shrink = match p.doc_words > 0.0 {
+        true => (words as f64 / p.doc_words).sqrt().min(1.0),
+        false => 1.0,
+    };
+    sigmoid(shrink * (p.doc_a * rare * excess + p.doc_b))
+}
+
 fn sigmoid(x: f64) -> f64 {
     1.0 / (1.0 + (-x).exp())
 }
@@ -2319,6 +2363,59 @@ mod tests {
         assert!(d.contains(&[3, 1, 2, 4]) && d.contains(&[1, 2, 4, 1, 2]));
         assert!(!d.contains(&[1, 2, 3]) && !d.contains(&[4, 1, 2, 5]));
         assert!(!d.contains(&[1, 2, 4, 1, 2, 9]));
+    }
+
+    #[test]
+    fn the_document_score_weighs_the_evidence_by_length_and_vocabulary() {
+        let p = Params {
+            doc_a: 176.0,
+            doc_b: -4.0,
+            doc_clean_a: -0.081,
+            doc_clean_b: -0.0333,
+            doc_words: 200.0,
+            ..Params::default()
+        };
+        // an article: a genuine text's rate scores low, a spun one's high
+        assert!(doc_score(&p, 0.027, 400, -3.28) < 0.05);
+        assert!(doc_score(&p, 0.10, 400, -3.40) > 0.99);
+        // the same rate in rarer words is less evidence
+        assert!(doc_score(&p, 0.06, 400, -3.8) < doc_score(&p, 0.06, 400, -3.2));
+        // and noisier evidence, in words rarer than `doc_rare_from`
+        let damped = Params {
+            doc_rare_damping: 1.0,
+            doc_rare_from: -3.3,
+            ..p.clone()
+        };
+        let x = -0.081 + 0.0333 * 3.8 + 0.05; // an excess of 0.05 at u = -3.8
+        assert!(doc_score(&damped, x, 400, -3.8) < doc_score(&p, x, 400, -3.8));
+        assert!(doc_score(&damped, x, 400, -3.8) > 0.5);
+        assert_eq!(
+            doc_score(&damped, 0.1, 400, -3.1),
+            doc_score(&p, 0.1, 400, -3.1)
+        );
+        // a shorter text is less evidence either way, no change past
+        // `doc_words`
+        let (short, long) = (
+            doc_score(&p, 0.10, 50, -3.4),
+            doc_score(&p, 0.10, 200, -3.4),
+        );
+        assert!(0.5 < short && short < long, "{short} {long}");
+        assert_eq!(
+            doc_score(&p, 0.10, 200, -3.4),
+            doc_score(&p, 0.10, 5000, -3.4)
+        );
+        let (short, long) = (doc_score(&p, 0.0, 50, -3.4), doc_score(&p, 0.0, 200, -3.4));
+        assert!(long < short && short < 0.5, "{short} {long}");
+        // nothing to be spun
+        assert_eq!(doc_score(&p, 0.0, 0, 0.0), 0.0);
+        // a model without the new parameters scores as before them
+        let old = Params {
+            doc_a: 19.5,
+            doc_b: -1.65,
+            ..Params::default()
+        };
+        let want = sigmoid(19.5 * 0.08 - 1.65);
+        assert!((doc_score(&old, 0.08, 30, -3.9) - want).abs() < 1e-12);
     }
 
     #[test]

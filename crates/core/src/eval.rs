@@ -248,6 +248,15 @@ pub struct Report {
     pub clean_flags_per_1k: f64,
     /// document AUC, spun vs original
     pub doc_auc: f64,
+    /// the document scores' Brier score: the mean squared distance of each
+    /// spun text's score from 1 and each original's from 0 (0 is perfect;
+    /// a constant 0.5 scores 0.25)
+    #[serde(default)]
+    pub doc_brier: f64,
+    /// share of the documents, spun texts and originals alike, on the right
+    /// side of 0.5
+    #[serde(default)]
+    pub doc_accuracy: f64,
     /// 1 - WER(restored) / WER(spun)
     pub wer_reduction: f64,
     /// WER of the spun texts against the originals
@@ -285,6 +294,17 @@ impl Report {
                 &scores.iter().map(|s| s.spun_score).collect::<Vec<_>>(),
                 &scores.iter().map(|s| s.orig_score).collect::<Vec<_>>(),
             ),
+            doc_brier: mean(
+                scores
+                    .iter()
+                    .flat_map(|s| [(s.spun_score - 1.0).powi(2), s.orig_score.powi(2)]),
+            ),
+            doc_accuracy: mean(scores.iter().flat_map(|s| {
+                [
+                    f64::from(u8::from(s.spun_score >= 0.5)),
+                    f64::from(u8::from(s.orig_score < 0.5)),
+                ]
+            })),
             wer_reduction: if es > 0.0 { 1.0 - er / es } else { 0.0 },
             wer_spun: es / words.max(1.0),
             wer_restored: er / words.max(1.0),
@@ -301,6 +321,8 @@ impl Report {
             ("span F1", self.span_f1),
             ("clean flags / 1k words", self.clean_flags_per_1k),
             ("document AUC", self.doc_auc),
+            ("document Brier score", self.doc_brier),
+            ("document accuracy at 0.5", self.doc_accuracy),
             ("WER spun", self.wer_spun),
             ("WER restored", self.wer_restored),
             ("WER reduction", self.wer_reduction),
@@ -311,6 +333,16 @@ impl Report {
             out.push_str(&format!("| {k} | {v:.4} |\n"));
         }
         out
+    }
+}
+
+/// The mean of some values; 0 for none.
+fn mean(values: impl Iterator<Item = f64>) -> f64 {
+    let (sum, n) = values.fold((0.0, 0usize), |(s, n), v| (s + v, n + 1));
+    if n == 0 {
+        0.0
+    } else {
+        sum / n as f64
     }
 }
 
@@ -407,6 +439,22 @@ mod tests {
         assert!((r.span_f1 - 0.5).abs() < 1e-9);
         assert_eq!(r.clean_flags_per_1k, 250.0);
         assert_eq!(r.doc_auc, 1.0);
+        // scores 0.9 (spun) and 0.1 (original): both right, both 0.1 off
+        assert!((r.doc_brier - 0.01).abs() < 1e-9);
+        assert_eq!(r.doc_accuracy, 1.0);
+    }
+
+    #[test]
+    fn document_scores_on_the_wrong_side_of_a_half_count_against_accuracy() {
+        let score = |spun_score: f64, orig_score: f64| PairScore {
+            spun_score,
+            orig_score,
+            ..PairScore::default()
+        };
+        let r = Report::from_scores(&[score(0.6, 0.2), score(0.4, 0.5)]);
+        assert_eq!(r.doc_accuracy, 0.5);
+        let brier = (0.16 + 0.04 + 0.36 + 0.25) / 4.0;
+        assert!((r.doc_brier - brier).abs() < 1e-9, "{}", r.doc_brier);
     }
 
     #[test]

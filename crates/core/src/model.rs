@@ -302,10 +302,30 @@ pub struct Params {
     /// posterior below which restore leaves a decoded change out (0 = apply
     /// every change of the decoded path)
     pub restore_threshold: f64,
-    /// document calibration: score = sigmoid(a * spun_rate_estimate + b)
+    /// document calibration: score = sigmoid(g * (doc_a * excess + doc_b)),
+    /// where `excess` is the first pass's estimate of the spun share over
+    /// what a genuine text of the same vocabulary gets (`doc_clean_a`,
+    /// `doc_clean_b`), and g shrinks the evidence of a short text
+    /// (`doc_words`)
     pub doc_a: f64,
     /// see `doc_a`
     pub doc_b: f64,
+    /// the spun share a genuine text's first pass estimates, as
+    /// `doc_clean_a + doc_clean_b * u`, u the mean log10 unigram probability
+    /// of its lower-case words: a text of rarer words gets more false
+    /// evidence (0 and 0: measured from zero)
+    pub doc_clean_a: f64,
+    /// see `doc_clean_a`
+    pub doc_clean_b: f64,
+    /// a text of fewer words than this has its evidence (the logit) scaled
+    /// by sqrt(words / doc_words), towards 0.5 (0: no scaling)
+    pub doc_words: f64,
+    /// the first pass's estimate is noisier in rarer words: the excess of a
+    /// text whose u (see `doc_clean_a`) is below `doc_rare_from` counts
+    /// exp(doc_rare_damping * (u - doc_rare_from)) times (0: not damped)
+    pub doc_rare_damping: f64,
+    /// see `doc_rare_damping`
+    pub doc_rare_from: f64,
     /// the adaptive prior's switch: the second pass decodes with
     /// `spin_rate_clean + s * (spin_rate_spun - spin_rate_clean)`, where
     /// `s = sigmoid(prior_a * spun_rate_estimate + prior_b)`; sharper than
@@ -345,6 +365,11 @@ impl Default for Params {
             doc_b: -3.0,
             prior_a: 120.0,
             prior_b: -7.2,
+            doc_clean_a: 0.0,
+            doc_clean_b: 0.0,
+            doc_words: 0.0,
+            doc_rare_damping: 0.0,
+            doc_rare_from: 0.0,
             provenance: String::new(),
         }
     }
@@ -381,6 +406,8 @@ impl Params {
         weight("familiarity", self.familiarity)?;
         weight("article_misfit_cost", self.article_misfit_cost)?;
         weight("change_margin", self.change_margin)?;
+        weight("doc_words", self.doc_words)?;
+        weight("doc_rare_damping", self.doc_rare_damping)?;
         for (name, v) in [
             ("flag_threshold", self.flag_threshold),
             ("restore_threshold", self.restore_threshold),
@@ -394,6 +421,9 @@ impl Params {
             ("doc_b", self.doc_b),
             ("prior_a", self.prior_a),
             ("prior_b", self.prior_b),
+            ("doc_clean_a", self.doc_clean_a),
+            ("doc_clean_b", self.doc_clean_b),
+            ("doc_rare_from", self.doc_rare_from),
             ("unknown_unigram", self.unknown_unigram),
             ("collocation_channel_floor", self.collocation_channel_floor),
         ] {

@@ -156,6 +156,41 @@ fn spun_documents_score_higher_than_their_originals() {
     assert!(s > o, "spun {s} vs original {o}");
 }
 
+/// The sentences of `bench/engine/product_examples.jsonl`, spun and
+/// original, as two texts of some 170 words.
+fn product_examples() -> (String, String) {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../bench/engine/product_examples.jsonl"
+    );
+    let pairs: Vec<unspin_core::eval::Pair> = std::fs::read_to_string(path)
+        .expect("bench/engine/product_examples.jsonl")
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a pair"))
+        .collect();
+    // the last pair joins the others' themes into one paragraph
+    let join = |f: fn(&unspin_core::eval::Pair) -> &str| {
+        pairs[..pairs.len() - 1]
+            .iter()
+            .map(f)
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    (join(|p| &p.spun), join(|p| &p.original))
+}
+
+#[test]
+fn a_spun_text_of_some_length_scores_near_one_and_its_original_near_zero() {
+    let u = unspinner();
+    let (spun, original) = product_examples();
+    let (s, o) = (u.detect(&spun).score, u.detect(&original).score);
+    assert!(s > 0.95, "spun {s}");
+    assert!(o < 0.25, "original {o}");
+    // with no word, nothing is spun
+    assert_eq!(u.detect("").score, 0.0);
+    assert_eq!(u.detect(" -- ").score, 0.0);
+}
+
 #[test]
 fn empty_and_odd_inputs_do_not_panic() {
     let u = unspinner();
