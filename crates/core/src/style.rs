@@ -32,7 +32,7 @@ use crate::text::{Case, Text};
 pub struct WordFix {
     /// the word's index in [`Text::words`]
     pub word: usize,
-    /// its replacement, lower case
+    /// its replacement, lower case but for the pronoun "I"
     pub to: String,
     /// probability that a spinner wrote the word, in a text read as spun
     pub confidence: f64,
@@ -80,6 +80,8 @@ fn expansion(word: &str, next: Option<&str>) -> Option<String> {
         },
         _ => return None,
     };
+    // the pronoun keeps its capital ("I'm" → "I am")
+    let stem = if stem == "i" { "I" } else { stem };
     (!stem.is_empty() && stem.chars().all(char::is_alphabetic)).then(|| format!("{stem} {full}"))
 }
 
@@ -181,6 +183,10 @@ mod tests {
                 pair("it's", "it has"),
                 pair("can't", "cannot")
             ]
+        );
+        assert_eq!(
+            found("So I'm told, and I've seen it."),
+            [pair("I'm", "I am"), pair("I've", "I have")]
         );
     }
 

@@ -57,11 +57,11 @@ fn a_text_read_as_spun_loses_its_contractions_and_number_words_outside_quotes() 
     let u = unspinner();
     let spun = "Throughout the Chilly Conflict period, the navy staged joint workout \
                 routines close to the border. The Well being Ministry revealed the whole \
-                variety of lively instances on Tuesday, and it's clear that native officers \
-                stated the restoration charge had improved over twelve days. \
+                variety of lively instances on Tuesday, and as I'm told it's clear that native \
+                officers stated the restoration charge had improved over twelve days. \
                 \"It's good news,\" a doctor said.";
     let r = u.restore(spun);
-    assert!(r.text.contains(", and it is clear"), "{r:?}");
+    assert!(r.text.contains(", and as I am told it is clear"), "{r:?}");
     assert!(r.text.contains(" over 12 days."), "{r:?}");
     // quoted speech keeps its contraction
     assert!(r.text.contains("\"It's good news,\""), "{r:?}");
