@@ -714,14 +714,7 @@ impl Unspinner {
             self.per_sentence(spans, |s| self.lattice(t, s, &doc_terms))
         };
         // spelled-out numbers, restored by rule over the decoder's findings
-        let mut fixes: Vec<WordFix> = crate::numbers::spelled_numbers(t)
-            .into_iter()
-            .map(|n| WordFix {
-                word: n.word,
-                to: n.digits,
-                confidence: n.confidence,
-            })
-            .collect();
+        let mut fixes: Vec<WordFix> = crate::numbers::spelled_numbers(t);
         let margin = p.change_margin as f32;
         let repeated = p.repeated_word_cost as f32;
         let first_prior = Prior::new(p.spin_rate as f32, margin, 0.0, repeated);

@@ -10,18 +10,8 @@
 //! and eight write a compound like "twenty-four" (0.012 per 1,000 words).
 //! They are restored by rule, with a fixed confidence.
 
+use crate::style::WordFix;
 use crate::text::{Case, Text};
-
-/// A spelled-out number found in a text.
-#[derive(Clone, Debug, PartialEq)]
-pub struct SpelledNumber {
-    /// the word's index in [`Text::words`]
-    pub word: usize,
-    /// the digits it stands for
-    pub digits: String,
-    /// probability that a spinner wrote it
-    pub confidence: f64,
-}
 
 /// Confidence of a number word written against a digit group.
 const PIECEWISE: f64 = 0.99;
@@ -131,8 +121,9 @@ fn gap_before<'a>(t: &Text<'a>, i: usize) -> &'a str {
 /// the digits of "0.1%", "£2.89bn", "7,000" or "11 September" one piece at
 /// a time leaves it against a digit group or another piece ("zero.one%",
 /// "seven,zero"), against a sign ("nine%", "£two"), or before a month.
-/// None of these occurs in the 1,745 clean BBC articles.
-pub fn spelled_numbers(t: &Text) -> Vec<SpelledNumber> {
+/// None of these occurs in the 1,745 clean BBC articles. Each is given as
+/// its word and the digits it stands for.
+pub fn spelled_numbers(t: &Text) -> Vec<WordFix> {
     let words = t.words();
     let joins = |gap: &str| gap == "," || gap == ".";
     let lower = |j: usize| words[j].case == Case::Lower;
@@ -174,9 +165,9 @@ pub fn spelled_numbers(t: &Text) -> Vec<SpelledNumber> {
         } else {
             continue;
         };
-        out.push(SpelledNumber {
+        out.push(WordFix {
             word: i,
-            digits,
+            to: digits,
             confidence,
         });
     }
@@ -191,7 +182,7 @@ mod tests {
         let t = Text::new(s);
         spelled_numbers(&t)
             .into_iter()
-            .map(|n| (t.words()[n.word].norm.clone(), n.digits))
+            .map(|n| (t.words()[n.word].norm.clone(), n.to))
             .collect()
     }
 

@@ -27,7 +27,8 @@
 
 use crate::text::{Case, Text};
 
-/// A rewrite of one word that a rule proposes.
+/// A rewrite of one word that a rule proposes (here, and for the numbers
+/// of [`crate::numbers`]).
 #[derive(Clone, Debug, PartialEq)]
 pub struct WordFix {
     /// the word's index in [`Text::words`]
