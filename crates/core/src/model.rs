@@ -305,8 +305,8 @@ pub struct Params {
     /// document calibration: score = sigmoid(g * (doc_a * excess + doc_b)),
     /// where `excess` is the first pass's estimate of the spun share over
     /// what a genuine text of the same vocabulary gets (`doc_clean_a`,
-    /// `doc_clean_b`), and g shrinks the evidence of a short text
-    /// (`doc_words`)
+    /// `doc_clean_b`), damped in rare words (`doc_rare_damping`), and g
+    /// shrinks the evidence of a short text (`doc_words`)
     pub doc_a: f64,
     /// see `doc_a`
     pub doc_b: f64,
