@@ -23,19 +23,7 @@ bin=${CARGO_TARGET_DIR:-target}/release/unspin
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-python3 - "$data/news-bbc/bbc_dev.jsonl" "$tmp/A.jsonl" "$n" <<'PY'
-import hashlib, json, sys
-src, dst, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
-k = 0
-with open(dst, "w") as f:
-    for line in open(src, encoding="utf-8"):
-        d = json.loads(line)
-        if int(hashlib.md5(str(d["id"]).encode()).hexdigest(), 16) % 2 == 0:
-            f.write(json.dumps(d) + "\n")
-            k += 1
-            if n and k >= n:
-                break
-PY
+python3 bench/engine/split.py "$data/news-bbc/bbc_dev.jsonl" "$tmp/A.jsonl" A "$n"
 for rate in 0.15 0.3 0.5; do
   "$bin" spin --rate "$rate" --seed 7 "$tmp/A.jsonl" > "$tmp/A_$rate.jsonl"
 done

@@ -25,20 +25,7 @@ mkdir -p "$out"
 cargo build --release -q -p unspin-cli
 bin=${CARGO_TARGET_DIR:-target}/release/unspin
 
-python3 - "$data/news-bbc/bbc_dev.jsonl" "$out/bbc_B.jsonl" "$n" <<'PY'
-import hashlib, json, sys
-src, dst, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
-k = 0
-with open(dst, "w") as f:
-    for line in open(src, encoding="utf-8"):
-        d = json.loads(line)
-        if int(hashlib.md5(str(d["id"]).encode()).hexdigest(), 16) % 2 == 1:
-            d["domain"] = "news"
-            f.write(json.dumps(d) + "\n")
-            k += 1
-            if n and k >= n:
-                break
-PY
+python3 bench/engine/split.py "$data/news-bbc/bbc_dev.jsonl" "$out/bbc_B.jsonl" B "$n"
 
 declare -A report
 for rate in 0.3 0.5; do
