@@ -6,7 +6,8 @@
 //! senses are as likely as the spinner's dictionary makes them — keeping
 //! inflection and capitalisation, breaking collocations word by word,
 //! leaving the article before a swapped word as it was ("a impartial"),
-//! sparing names, and spelling out some numbers. Each occurrence is decided
+//! sparing names (optionally only those the lexicon lacks:
+//! [`SpinOptions::capitalised_rate`]), and spelling out some numbers. Each occurrence is decided
 //! afresh, or, with [`SpinOptions::consistent`], every occurrence of a word
 //! or phrase in a text gets the first occurrence's fate (a spinner with a
 //! fixed dictionary). The same seed gives the same output.
@@ -38,6 +39,12 @@ pub struct SpinOptions {
     pub seed: u64,
     /// relative rate for function words ("in" → "within")
     pub function_word_rate: f64,
+    /// relative rate for a capitalised word inside a sentence, alone (0:
+    /// such words are taken for names and spared). Real spinners look
+    /// words up whatever their case, so names go untouched mostly because
+    /// their dictionaries lack them, while "The Health Ministry" becomes
+    /// "The Well being Ministry" and "the Cold War" "the Chilly Conflict"
+    pub capitalised_rate: f64,
     /// probability of spelling out a small number written in digits
     pub number_rate: f64,
     /// spin every occurrence of a word or phrase in a text alike
@@ -54,6 +61,7 @@ impl Default for SpinOptions {
             rate: 0.3,
             seed: 0,
             function_word_rate: 0.3,
+            capitalised_rate: 0.0,
             number_rate: 0.3,
             consistent: false,
             familiarity: 0.3,
@@ -127,7 +135,8 @@ impl<'a> Spinner<'a> {
                 i += 1;
                 continue;
             }
-            // names: capitalised words inside a sentence are left alone
+            // names: capitalised words inside a sentence are left alone,
+            // unless `capitalised_rate` says otherwise
             let is_name = w.case != Case::Lower && !w.sentence_start && !is_function_word(&w.norm);
             let mut done = false;
             // try the longest phrase first, as spinners do
@@ -141,14 +150,17 @@ impl<'a> Spinner<'a> {
                     .collect::<Vec<_>>()
                     .join(" ");
                 let function = k == 1 && is_function_word(&key);
+                let capitalised = is_name && k == 1;
+                if capitalised && self.opts.capitalised_rate <= 0.0 {
+                    continue;
+                }
                 let rate = if function {
                     self.opts.rate * self.opts.function_word_rate
+                } else if capitalised {
+                    self.opts.rate * self.opts.capitalised_rate
                 } else {
                     self.opts.rate
                 };
-                if is_name && k == 1 {
-                    continue;
-                }
                 // Some(original's replacement) or None (kept)
                 let fate = match fates.get(&key).filter(|_| self.opts.consistent) {
                     Some(f) => f.clone(),

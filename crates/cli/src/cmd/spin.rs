@@ -35,6 +35,10 @@ pub struct Args {
     /// Exponent of a synonym's channel probability in the draw.
     #[arg(long, default_value_t = SpinOptions::default().channel_power)]
     channel_power: f64,
+    /// Relative rate for a capitalised word inside a sentence ("The Health
+    /// Ministry" → "The Well being Ministry"); 0 spares them all as names.
+    #[arg(long, default_value_t = SpinOptions::default().capitalised_rate)]
+    capitalised_rate: f64,
     /// Write the spun text only, even for JSONL input.
     #[arg(long)]
     text: bool,
@@ -49,6 +53,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     for (name, x) in [
         ("--familiarity", args.familiarity),
         ("--channel-power", args.channel_power),
+        ("--capitalised-rate", args.capitalised_rate),
     ] {
         anyhow::ensure!(
             x.is_finite() && (0.0..=4.0).contains(&x),
@@ -63,6 +68,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
             consistent: args.consistent,
             familiarity: args.familiarity,
             channel_power: args.channel_power,
+            capitalised_rate: args.capitalised_rate,
             ..SpinOptions::default()
         },
     );
