@@ -1115,10 +1115,20 @@ impl Unspinner {
         // it reads as an ordinary lower-case word: spinners reach for rare
         // thesaurus entries ("axerophthol"), while names and acronyms are
         // unknown for other reasons
+        // a sentence with no lower-case word is shouted: its capitals say
+        // nothing about acronyms
+        let shouted = !words
+            .iter()
+            .any(|w| w.case == Case::Lower && w.norm.chars().any(char::is_alphabetic));
         let may_be_spun = |j: usize| {
             let w = &words[j];
             // a title after an honorific is a name ("Mr Glazer")
             if w.case == Case::Title && j > 0 && is_honorific(&words[j - 1].norm) {
+                return false;
+            }
+            // an acronym or a lone letter is no spinner's synonym ("TV",
+            // "PM", "S Korea", "George W Bush")
+            if (w.case == Case::Upper && !shouted) || is_initial(&w.norm) {
                 return false;
             }
             ids[j].is_some()
@@ -1794,6 +1804,12 @@ const HONORIFICS: &str =
     col sgt gov governor chancellor minister secretary king queen prince princess \
     pope bishop archbishop mayor chairman chief inspector detective officer coach \
     manager";
+
+/// A single letter other than the words "a" and "I".
+fn is_initial(w: &str) -> bool {
+    let mut chars = w.chars();
+    matches!((chars.next(), chars.next()), (Some(c), None) if c.is_alphabetic() && c != 'a' && c != 'i')
+}
 
 fn is_honorific(w: &str) -> bool {
     HONORIFICS.split_ascii_whitespace().any(|h| h == w)

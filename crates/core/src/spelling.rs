@@ -28,7 +28,12 @@ pub fn variants(word: &str) -> Vec<String> {
         ("ysing", "yzing"),
         ("tre", "ter"),
         ("tres", "ters"),
+        ("tred", "tered"),
+        ("tring", "tering"),
         ("ence", "ense"),
+        ("ences", "enses"),
+        ("mme", "m"),
+        ("mmes", "ms"),
         ("ogue", "og"),
         ("ogues", "ogs"),
     ] {
@@ -38,12 +43,21 @@ pub fn variants(word: &str) -> Vec<String> {
             }
         }
     }
-    // doubled l before a suffix: travelled, cancelling, modeller
-    for suffix in ["ed", "ing", "er", "ers"] {
+    // doubled l before a suffix: travelled, cancelling, modeller, medallist
+    for suffix in ["ed", "ing", "er", "ers", "ist", "ists", "or", "ors"] {
         if let Some(stem) = word.strip_suffix(suffix) {
             if stem.len() >= 4 && stem.ends_with("ll") {
                 out.push(format!("{}{suffix}", &stem[..stem.len() - 1]));
             }
+        }
+    }
+    // words of their own, and their plurals: "sceptical", "jewellery",
+    // "judgements", "manoeuvring"
+    for &(gb, us) in WORDS {
+        match word.strip_prefix(gb) {
+            Some("") => out.push(us.to_string()),
+            Some("s") => out.push(format!("{us}s")),
+            _ => {}
         }
     }
     // -our- → -or- (colour, favourably, labourers), not in "four", "hour"
@@ -61,6 +75,40 @@ pub fn variants(word: &str) -> Vec<String> {
     out.retain(|v| v != word && !v.is_empty());
     out
 }
+
+/// British words whose American spelling no suffix rule gives (a plural
+/// "s" is followed too).
+const WORDS: &[(&str, &str)] = &[
+    ("ageing", "aging"),
+    ("aluminium", "aluminum"),
+    ("cheque", "check"),
+    ("enrol", "enroll"),
+    ("enrolment", "enrollment"),
+    ("fulfil", "fulfill"),
+    ("fulfilment", "fulfillment"),
+    ("grey", "gray"),
+    ("instalment", "installment"),
+    ("jewellery", "jewelry"),
+    ("judgement", "judgment"),
+    ("kerb", "curb"),
+    ("manoeuvre", "maneuver"),
+    ("manoeuvred", "maneuvered"),
+    ("manoeuvring", "maneuvering"),
+    ("maths", "math"),
+    ("mould", "mold"),
+    ("moulded", "molded"),
+    ("moustache", "mustache"),
+    ("plough", "plow"),
+    ("ploughed", "plowed"),
+    ("pyjamas", "pajamas"),
+    ("sceptic", "skeptic"),
+    ("sceptical", "skeptical"),
+    ("scepticism", "skepticism"),
+    ("skilful", "skillful"),
+    ("tyre", "tire"),
+    ("whisky", "whiskey"),
+    ("wilful", "willful"),
+];
 
 #[cfg(test)]
 mod tests {
@@ -81,6 +129,17 @@ mod tests {
             ("labourers", "laborers"),
             ("paediatric", "pediatric"),
             ("world-wide", "worldwide"),
+            ("programmes", "programs"),
+            ("offences", "offenses"),
+            ("centred", "centered"),
+            ("medallist", "medalist"),
+            ("counsellors", "counselors"),
+            ("sceptical", "skeptical"),
+            ("jewellery", "jewelry"),
+            ("manoeuvring", "maneuvering"),
+            ("maths", "math"),
+            ("ageing", "aging"),
+            ("judgements", "judgments"),
         ] {
             assert!(
                 variants(gb).iter().any(|v| v == us),

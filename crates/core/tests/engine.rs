@@ -242,6 +242,38 @@ fn names_acronyms_and_british_spellings_are_not_spun_words() {
 }
 
 #[test]
+fn acronyms_initials_and_british_forms_are_not_weighed_as_swaps() {
+    // with every considered span flagged: no acronym or initial is one,
+    // and no British form is offered its American spelling
+    let u = with_params(&unspinner(), |p| p.flag_threshold = 0.0);
+    let text = "The PM told TV reporters in S Korea that George W Bush was sceptical of the CD programmes, \
+                the ageing jewellery trade and maths offences.";
+    let d = u.detect(text);
+    let flagged: Vec<&str> = d.spans.iter().map(|s| s.text.as_str()).collect();
+    for word in ["PM", "TV", "S", "W", "CD"] {
+        assert!(!flagged.contains(&word), "{word} in {flagged:?}");
+    }
+    let american = [
+        "skeptical",
+        "programs",
+        "aging",
+        "jewelry",
+        "math",
+        "offenses",
+    ];
+    for s in &d.spans {
+        let suggestion = s.suggestion.as_deref().unwrap_or("");
+        assert!(!american.contains(&suggestion), "{} → {suggestion}", s.text);
+    }
+    // the same words in a shouted headline are words like any other
+    assert!(u
+        .detect("PM PRAISES TV COVERAGE")
+        .spans
+        .iter()
+        .any(|s| s.text.chars().all(|c| c.is_uppercase())));
+}
+
+#[test]
 fn a_collocation_broken_word_by_word_is_restored_jointly() {
     // "Cold War" spun word by word: neither "cold" nor "war" fits its spun
     // neighbour, and "cold" has so many synonyms that the channel alone
@@ -393,6 +425,34 @@ fn a_consistent_spinner_swaps_every_occurrence_alike() {
     let alike = Spinner::new(u.model(), consistent).spin(&text, 0);
     assert_ne!(alike, text);
     assert_eq!(sentences(&alike).len(), 1, "{alike}");
+}
+
+#[test]
+fn the_spinner_spares_capitalised_words_unless_told_otherwise() {
+    use unspin_core::spin::{SpinOptions, Spinner};
+    let u = unspinner();
+    let text = "Officials at the Ministry recalled the War in a long speech.";
+    // the capitalised words inside the sentence, as the spinner left them
+    let kept = |capitalised_rate: f64| -> usize {
+        let opts = SpinOptions {
+            rate: 1.0,
+            capitalised_rate,
+            ..SpinOptions::default()
+        };
+        let spinner = Spinner::new(u.model(), opts);
+        (0..20)
+            .map(|salt| {
+                let spun = spinner.spin(text, salt);
+                ["Ministry", "War"]
+                    .iter()
+                    .filter(|w| spun.split(' ').any(|x| x == **w))
+                    .count()
+            })
+            .sum()
+    };
+    assert_eq!(kept(0.0), 40);
+    let spun_too = kept(1.0);
+    assert!(spun_too < 20, "{spun_too} of 40 capitalised words kept");
 }
 
 #[test]
