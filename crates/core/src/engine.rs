@@ -1131,9 +1131,13 @@ impl Unspinner {
             if (w.case == Case::Upper && !shouted) || is_initial(&w.norm) {
                 return false;
             }
+            // after a number, a word the model does not know is a unit or
+            // a numeral of its own ("2 lakh", "500 crore")
+            let unit = j > 0 && is_number(&words[j - 1].norm);
             ids[j].is_some()
                 || (!is_number(&w.norm)
                     && !terms.contains(stem(&w.norm))
+                    && !unit
                     && (w.case == Case::Lower || (w.sentence_start && w.case == Case::Title))
                     && w.norm.chars().all(|c| c.is_alphabetic() || c == '-'))
         };

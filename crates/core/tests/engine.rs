@@ -274,6 +274,22 @@ fn acronyms_initials_and_british_forms_are_not_weighed_as_swaps() {
 }
 
 #[test]
+fn an_unknown_word_after_a_number_is_a_unit() {
+    // Indian English counts in lakhs and crores; the model knows neither
+    let u = with_params(&unspinner(), |p| p.flag_threshold = 0.0);
+    let text =
+        "The state allocated Rs 500 crore for the scheme, and 2 lakh farmers have benefited.";
+    let flagged: Vec<String> = u.detect(text).spans.into_iter().map(|s| s.text).collect();
+    assert!(
+        !flagged.iter().any(|w| w == "crore" || w == "lakh"),
+        "{flagged:?}"
+    );
+    // the same word elsewhere is still weighed
+    let elsewhere = "The lakh was the figure they gave.";
+    assert!(u.detect(elsewhere).spans.iter().any(|s| s.text == "lakh"));
+}
+
+#[test]
 fn a_collocation_broken_word_by_word_is_restored_jointly() {
     // "Cold War" spun word by word: neither "cold" nor "war" fits its spun
     // neighbour, and "cold" has so many synonyms that the channel alone
