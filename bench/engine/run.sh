@@ -68,6 +68,13 @@ report[examples]=$("$bin" eval --json --pairs bench/engine/product_examples.json
 report[science_nolist]=$("$bin" eval --json --pairs "$data/science/science_pairs_dev.jsonl")
 report[science_list]=$("$bin" eval --json --pairs "$data/science/science_pairs_dev.jsonl" \
   --fingerprints "$data/science/tortured_dev.tsv")
+# the same with the adaptive prior's switch damped in rare vocabulary
+# (`prior_vocabulary`, off by default: it costs news a little recall)
+report[science_vocab_nolist]=$("$bin" eval --json --pairs "$data/science/science_pairs_dev.jsonl" \
+  --set prior_vocabulary=true)
+report[science_vocab_list]=$("$bin" eval --json --pairs "$data/science/science_pairs_dev.jsonl" \
+  --fingerprints "$data/science/tortured_dev.tsv" --set prior_vocabulary=true)
+report[news_vocab]=$("$bin" eval --json --pairs "$out/bbc_B_spun_0.3.jsonl" --set prior_vocabulary=true)
 # the same with the built-in model adapted to the field: a corpus model of
 # the CS abstracts that are not in the evaluation set, mixed in at 0.5
 python3 - "$data/abstracts/csabstruct_train.jsonl" "$data/science/science_pairs_dev.jsonl" \
@@ -106,6 +113,7 @@ python3 - "$out/engine.json" "$bytes" "$t_wc" "$t_detect" "$t_restore" "$m_detec
   "${report[news_0.3]}" "${report[news_0.5]}" "${report[news_c0.3]}" "${report[news_c0.5]}" \
   "${report[news_u0.3]}" "${report[news_u0.5]}" "${report[news_k0.3]}" "${report[news_para]}" \
   "${report[examples]}" "${report[science_nolist]}" "${report[science_list]}" \
+  "${report[news_vocab]}" "${report[science_vocab_nolist]}" "${report[science_vocab_list]}" \
   "${report[science_mixed_nolist]}" "${report[science_mixed_list]}" <<'PY'
 import json, sys
 path, nbytes, t_wc, t_det, t_res, mem_kb = sys.argv[1:7]
@@ -117,9 +125,12 @@ runs = dict(zip(["news spun 0.3", "news spun 0.5", "news spun 0.3, consistent",
                  "news spun 0.3, by paragraph",
                  "PRODUCT.md §1 examples",
                  "science, no list", "science, dev list",
+                 "news spun 0.3, --set prior_vocabulary=true",
+                 "science, no list, --set prior_vocabulary=true",
+                 "science, dev list, --set prior_vocabulary=true",
                  "science, no list, model mixed with the field (--mix 0.5)",
                  "science, dev list, model mixed with the field (--mix 0.5)"],
-                [json.loads(x) for x in sys.argv[7:20]]))
+                [json.loads(x) for x in sys.argv[7:23]]))
 mb = nbytes / 1e6
 speed = {
     "input_mb": mb,

@@ -744,7 +744,8 @@ impl Unspinner {
         if !p.adaptive {
             return first;
         }
-        let spun = sigmoid(p.prior_a * first.spun_rate + p.prior_b);
+        let spun =
+            sigmoid(p.prior_a * switch_reading(p, first.spun_rate, first.vocabulary) + p.prior_b);
         let rho = p.spin_rate_clean + spun * (rate_spun - p.spin_rate_clean);
         // a text that reads as spun: every span is considered, with the
         // wide candidate lists (then each is scored again) or with the
@@ -1838,6 +1839,16 @@ fn doc_score(p: &Params, spun_rate: f64, words: usize, vocabulary: f64) -> f64 {
     sigmoid(shrink * (p.doc_a * rare * excess + p.doc_b))
 }
 
+/// What the adaptive prior's switch reads of the first pass: its estimate
+/// r of the spun share; with `prior_vocabulary`, r damped as the document
+/// score damps it in a text of rare words (see [`doc_score`]).
+fn switch_reading(p: &Params, r: f64, u: f64) -> f64 {
+    if !p.prior_vocabulary {
+        return r;
+    }
+    r * (p.doc_rare_damping * (u - p.doc_rare_from)).exp().min(1.0)
+}
+
 fn sigmoid(x: f64) -> f64 {
     1.0 / (1.0 + (-x).exp())
 }
@@ -2406,6 +2417,16 @@ mod tests {
             doc_score(&damped, 0.1, 400, -3.1),
             doc_score(&p, 0.1, 400, -3.1)
         );
+        // the prior's switch reads the first pass's rate as it is, or, with
+        // `prior_vocabulary`, damped like the score's in rarer words
+        assert_eq!(switch_reading(&damped, 0.08, -3.8), 0.08);
+        let reading = Params {
+            prior_vocabulary: true,
+            ..damped.clone()
+        };
+        assert_eq!(switch_reading(&reading, 0.08, -3.1), 0.08);
+        let rare = switch_reading(&reading, 0.08, -3.8);
+        assert!((rare - 0.08 * (-0.5f64).exp()).abs() < 1e-12, "{rare}");
         // a shorter text is less evidence either way, no change past
         // `doc_words`
         let (short, long) = (

@@ -266,6 +266,11 @@ pub struct Params {
     /// candidate lists (32 originals a span instead of 20): a text that
     /// reads as clean keeps the shortlists, and its false flags with them
     pub wide_when_spun: bool,
+    /// the adaptive prior's switch reads the first pass's excess over what
+    /// a genuine text of the same vocabulary gets (as the document score
+    /// does), not the raw estimate: a text in rarer words (a scientific
+    /// abstract) gets more false evidence
+    pub prior_vocabulary: bool,
     /// how much of the candidate's unigram advantage is discounted (0 = none)
     pub freq_weight: f64,
     /// scale of ln P(spun | original): 1 trusts the thesaurus' channel fully,
@@ -350,6 +355,7 @@ impl Default for Params {
             repeated_word_cost: 0.0,
             seconded_bonus: 0.0,
             wide_when_spun: false,
+            prior_vocabulary: false,
             freq_weight: 0.5,
             channel_weight: 0.5,
             familiarity: 0.0,
