@@ -1132,6 +1132,16 @@ impl Unspinner {
             if (w.case == Case::Upper && !shouted) || is_initial(&w.norm) {
                 return false;
             }
+            // a list's numbering: "(ii) a classifier and (iii) …" (a
+            // spinner may write "ii" for "two", but not in brackets)
+            if is_roman_numeral(&w.norm) {
+                let input = t.input();
+                let before = input[..w.bytes.start].trim_end();
+                let after = input[w.bytes.end..].trim_start();
+                if before.ends_with('(') || after.starts_with(')') {
+                    return false;
+                }
+            }
             // after a number, a word the model does not know is a unit or
             // a numeral of its own ("2 lakh", "500 crore")
             let unit = j > 0 && is_number(&words[j - 1].norm);
@@ -1810,6 +1820,15 @@ const HONORIFICS: &str =
     pope bishop archbishop mayor chairman chief inspector detective officer coach \
     manager";
 
+/// A Roman numeral of two letters or more below 40 ("ii", "iv", "xiii").
+fn is_roman_numeral(w: &str) -> bool {
+    let tens = w.len() - w.trim_start_matches('x').len();
+    let units = &w[tens..];
+    w.len() >= 2
+        && tens <= 3
+        && ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", ""].contains(&units)
+}
+
 /// A single letter other than the words "a" and "I".
 fn is_initial(w: &str) -> bool {
     let mut chars = w.chars();
@@ -2387,6 +2406,18 @@ mod tests {
         assert!(d.contains(&[3, 1, 2, 4]) && d.contains(&[1, 2, 4, 1, 2]));
         assert!(!d.contains(&[1, 2, 3]) && !d.contains(&[4, 1, 2, 5]));
         assert!(!d.contains(&[1, 2, 4, 1, 2, 9]));
+    }
+
+    #[test]
+    fn roman_numerals_are_told_from_words() {
+        for w in ["ii", "iii", "iv", "vi", "ix", "xi", "xiv", "xxxix", "xx"] {
+            assert!(is_roman_numeral(w), "{w}");
+        }
+        for w in [
+            "i", "x", "v", "mix", "vix", "iiii", "xxxx", "via", "ivy", "six", "",
+        ] {
+            assert!(!is_roman_numeral(w), "{w}");
+        }
     }
 
     #[test]

@@ -265,6 +265,16 @@ fn acronyms_initials_and_british_forms_are_not_weighed_as_swaps() {
         let suggestion = s.suggestion.as_deref().unwrap_or("");
         assert!(!american.contains(&suggestion), "{} → {suggestion}", s.text);
     }
+    // a list's Roman numbering is no word either
+    let listed = u.detect("We compare (ii) a classifier with (iii) a parser.");
+    assert!(
+        listed
+            .spans
+            .iter()
+            .all(|s| s.text != "ii" && s.text != "iii"),
+        "{:?}",
+        listed.spans
+    );
     // the same words in a shouted headline are words like any other
     assert!(u
         .detect("PM PRAISES TV COVERAGE")
