@@ -1112,15 +1112,15 @@ impl Unspinner {
         };
         let (mut spans, mut deferred) = (Vec::new(), Vec::new());
         let ids = &out.ids;
-        // a word the language model does not know is a candidate only when
-        // it reads as an ordinary lower-case word: spinners reach for rare
-        // thesaurus entries ("axerophthol"), while names and acronyms are
-        // unknown for other reasons
         // a sentence with no lower-case word is shouted: its capitals say
         // nothing about acronyms
         let shouted = !words
             .iter()
             .any(|w| w.case == Case::Lower && w.norm.chars().any(char::is_alphabetic));
+        // a word the language model does not know is a candidate only when
+        // it reads as an ordinary lower-case word: spinners reach for rare
+        // thesaurus entries ("axerophthol"), while names and acronyms are
+        // unknown for other reasons
         let may_be_spun = |j: usize| {
             let w = &words[j];
             // a title after an honorific is a name ("Mr Glazer")

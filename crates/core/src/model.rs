@@ -266,10 +266,11 @@ pub struct Params {
     /// candidate lists (32 originals a span instead of 20): a text that
     /// reads as clean keeps the shortlists, and its false flags with them
     pub wide_when_spun: bool,
-    /// the adaptive prior's switch reads the first pass's excess over what
-    /// a genuine text of the same vocabulary gets (as the document score
-    /// does), not the raw estimate: a text in rarer words (a scientific
-    /// abstract) gets more false evidence
+    /// the adaptive prior's switch reads the first pass's estimate damped
+    /// in a text of rare words, as the document score damps it
+    /// (`doc_rare_damping`, `doc_rare_from`): such a text (a scientific
+    /// abstract) gets more false evidence. Off by default: a spun text's
+    /// own words are rarer too, so news loses a little recall
     pub prior_vocabulary: bool,
     /// how much of the candidate's unigram advantage is discounted (0 = none)
     pub freq_weight: f64,

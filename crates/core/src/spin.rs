@@ -6,11 +6,12 @@
 //! senses are as likely as the spinner's dictionary makes them — keeping
 //! inflection and capitalisation, breaking collocations word by word,
 //! leaving the article before a swapped word as it was ("a impartial"),
-//! sparing names (optionally only those the lexicon lacks:
-//! [`SpinOptions::capitalised_rate`]), and spelling out some numbers. Each occurrence is decided
-//! afresh, or, with [`SpinOptions::consistent`], every occurrence of a word
-//! or phrase in a text gets the first occurrence's fate (a spinner with a
-//! fixed dictionary). The same seed gives the same output.
+//! sparing names (or only those the lexicon lacks, with
+//! [`SpinOptions::capitalised_rate`]), and spelling out some numbers. Each
+//! occurrence is decided afresh, or, with [`SpinOptions::consistent`],
+//! every occurrence of a word or phrase in a text gets the first
+//! occurrence's fate (a spinner with a fixed dictionary). The same seed
+//! gives the same output.
 //!
 //! The draw weighs a synonym by its channel probability raised to
 //! [`SpinOptions::channel_power`] times its language-model probability
