@@ -70,8 +70,15 @@
     return source ? " · from the " + (SOURCES[source] || source) : "";
   }
 
+  // A span's suggested original for display: null when there is none; an
+  // empty suggestion means the spun words were added and should go.
+  function suggestionLabel(s) {
+    if (s.suggestion == null) return null;
+    return s.suggestion === "" ? "(delete)" : s.suggestion;
+  }
+
   function spanTip(s) {
-    const sugg = s.suggestion == null ? "no suggestion" : "suggested: " + s.suggestion;
+    const sugg = s.suggestion == null ? "no suggestion" : "suggested: " + suggestionLabel(s);
     return sugg + " · " + confidenceWord(s.score) + " confidence " + pct(s.score) + sourceLabel(s.source);
   }
 
@@ -79,7 +86,7 @@
     const tip = spanTip(s);
     return (
       '<mark class="span ' + confidenceClass(s.score) + '" tabindex="0" data-i="' + i + '"' +
-      ' data-suggestion="' + escapeHtml(s.suggestion == null ? "" : s.suggestion) + '"' +
+      ' data-suggestion="' + escapeHtml(s.suggestion == null ? "" : suggestionLabel(s)) + '"' +
       ' data-tip="' + escapeHtml(tip) + '"' +
       ' aria-label="' + escapeHtml('"' + inner + '" flagged as spun, ' + tip) + '">' +
       escapeHtml(inner) + "</mark>"
@@ -153,7 +160,7 @@
   function findingsRows(detection) {
     return detection.spans.map((s) =>
       "<tr><td>" + s.start + "–" + s.end + "</td><td>" + escapeHtml(s.text) + "</td><td>" +
-      escapeHtml(s.suggestion == null ? "—" : s.suggestion) + "</td><td>" + pct(s.score) + "</td></tr>").join("");
+      escapeHtml(s.suggestion == null ? "—" : suggestionLabel(s)) + "</td><td>" + pct(s.score) + "</td></tr>").join("");
   }
 
   // ---- API ---------------------------------------------------------------
@@ -337,7 +344,7 @@
     const chars = Array.from(state.text);
     const marked = markUp(chars, state.detect.spans, (s, inner) =>
       '<mark class="span ' + confidenceClass(s.score) + '" title="' + escapeHtml(spanTip(s)) + '">' + escapeHtml(inner) +
-      "</mark>" + (s.suggestion != null ? '<sup class="sugg-inline"> → ' + escapeHtml(s.suggestion) + "</sup>" : ""));
+      "</mark>" + (s.suggestion != null ? '<sup class="sugg-inline"> → ' + escapeHtml(suggestionLabel(s)) + "</sup>" : ""));
     const restored = markUp(chars, state.restore.changes, (c) =>
       '<ins class="change" title="' + escapeHtml("was: " + c.from) + '">' + escapeHtml(c.to) + "</ins>");
     const v = state.detect.score >= 0.5 ? "spun" : "clean";

@@ -78,6 +78,8 @@ pub fn highlight(text: &str, spans: &[(usize, usize, Option<String>, f64)], colo
 }
 
 fn close(out: &mut String, sugg: Option<&str>, color: bool) {
+    // an empty suggestion: the spun words were added and should go
+    let sugg = sugg.map(|s| if s.is_empty() { "(delete)" } else { s });
     if color {
         out.push_str("\x1b[0m");
         if let Some(s) = sugg {
@@ -103,5 +105,11 @@ mod tests {
             false,
         );
         assert_eq!(h, "a [[Chilly -> Cold]] [[Conflict]] é");
+    }
+
+    #[test]
+    fn an_empty_suggestion_reads_as_a_deletion() {
+        let h = highlight("was once so", &[(4, 8, Some(String::new()), 0.9)], false);
+        assert_eq!(h, "was [[once -> (delete)]] so");
     }
 }

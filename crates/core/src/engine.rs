@@ -40,7 +40,7 @@ use crate::lm::{LmState, NgramLm};
 use crate::model::{Model, Params};
 use crate::record::{Change, Detection, Restoration, Span};
 use crate::style::WordFix;
-use crate::text::{Case, Text};
+use crate::text::{Case, Text, Word};
 
 const LN10: f32 = std::f32::consts::LN_10;
 /// Longest spun phrase considered, in words.
@@ -591,6 +591,14 @@ impl Unspinner {
             if p < self.params().flag_threshold {
                 continue;
             }
+            let source = a.source(ws, we);
+            let (ws, we, sugg) = match sugg {
+                Some(s) => {
+                    let (ws, we, rest) = narrow_to_change(&t, ws, we, s, true);
+                    (ws, we, Some(rest))
+                }
+                None => (ws, we, None),
+            };
             let (start, end) = (t.words()[ws].chars.start, t.words()[we - 1].chars.end);
             if list.iter().any(|s| s.start < end && start < s.end)
                 || crate::residue::overlaps(&rules, start, end)
@@ -602,8 +610,8 @@ impl Unspinner {
                 end,
                 text: text[t.words()[ws].bytes.start..t.words()[we - 1].bytes.end].to_string(),
                 score: p,
-                suggestion: sugg.as_ref().map(|s| case_like(&t, ws, we, s)),
-                source: Some(a.source(ws, we).into()),
+                suggestion: sugg.map(|s| case_like(&t, ws, we, &s)),
+                source: Some(source.into()),
             });
         }
         let n_list = list.len();
@@ -659,6 +667,8 @@ impl Unspinner {
             if posterior < self.params().restore_threshold {
                 continue;
             }
+            let source = a.source(ws, we);
+            let (ws, we, cand) = narrow_to_change(&t, ws, we, cand, false);
             let (start, end) = (t.words()[ws].chars.start, t.words()[we - 1].chars.end);
             if list_changes.iter().any(|c| c.start < end && start < c.end)
                 || crate::residue::overlaps(&rules, start, end)
@@ -669,9 +679,9 @@ impl Unspinner {
                 start,
                 end,
                 from: text[t.words()[ws].bytes.start..t.words()[we - 1].bytes.end].to_string(),
-                to: case_like(&t, ws, we, cand),
+                to: case_like(&t, ws, we, &cand),
                 score: conf,
-                source: Some(a.source(ws, we).into()),
+                source: Some(source.into()),
             });
         }
         changes.sort_by_key(|c| (c.start, c.end));
@@ -1910,6 +1920,36 @@ fn case_like(t: &Text, ws: usize, we: usize, lower: &str) -> String {
         }
         _ => lower.to_string(),
     }
+}
+
+/// Narrows the span `ws..we` that `original` (lower case, words joined by
+/// single spaces) replaces to the words it changes: a word at either edge
+/// that the original keeps was not spun ("economic process" → "economic
+/// growth" is the change of "process" to "growth"). One spun word always
+/// stays. The original may narrow to nothing only when `may_delete`
+/// ("was once" → "was" is "once" to be deleted): a detected span can say
+/// so, while a restored change that deleted words would leave their
+/// spacing behind. Returns the narrowed span and the rest of the original.
+fn narrow_to_change(
+    t: &Text,
+    mut ws: usize,
+    mut we: usize,
+    original: &str,
+    may_delete: bool,
+) -> (usize, usize, String) {
+    let orig: Vec<&str> = original.split(' ').filter(|w| !w.is_empty()).collect();
+    let (mut os, mut oe) = (0, orig.len());
+    let keeps = |w: &Word, o: &str| w.norm == o;
+    let room = |os: usize, oe: usize| oe - os > usize::from(!may_delete);
+    while we - ws > 1 && room(os, oe) && keeps(&t.words()[ws], orig[os]) {
+        ws += 1;
+        os += 1;
+    }
+    while we - ws > 1 && room(os, oe) && keeps(&t.words()[we - 1], orig[oe - 1]) {
+        we -= 1;
+        oe -= 1;
+    }
+    (ws, we, orig[os..oe].join(" "))
 }
 
 /// A phrase in title case, its function words after the first left lower
