@@ -269,8 +269,10 @@ pub struct Params {
     /// the adaptive prior's switch reads the first pass's estimate damped
     /// in a text of rare words, as the document score damps it
     /// (`doc_rare_damping`, `doc_rare_from`): such a text (a scientific
-    /// abstract) gets more false evidence. Off by default: a spun text's
-    /// own words are rarer too, so news loses a little recall
+    /// abstract) gets more false evidence. On in the built-in
+    /// `params.json`, off in a model file that does not name it (it scores
+    /// as before): a spun text's own words are rarer too, so simulated news
+    /// loses a little recall
     pub prior_vocabulary: bool,
     /// how much of the candidate's unigram advantage is discounted (0 = none)
     pub freq_weight: f64,
