@@ -209,6 +209,25 @@ test("paste, highlight, suggest, restore, export", { timeout: 120_000 }, async (
   await page.close();
 });
 
+test("words a spinner added are suggested for deletion", { timeout: 60_000 }, async () => {
+  const page = await context.newPage();
+  await page.goto(BASE, { waitUntil: "load" });
+  const text = "Officials said the economic process was once strong in the region, and exports rose.";
+  await page.fill("#text", text);
+  await page.click("#analyse");
+  await page.waitForFunction(() => /^Done/.test(document.getElementById("status").textContent), null, { timeout: 30_000 });
+  const detection = await api(page, "/v1/detect", { id: "pasted text", text });
+  const i = detection.body.spans.findIndex((s) => s.suggestion === "");
+  assert.ok(i >= 0, "no span is suggested for deletion: " + JSON.stringify(detection.body));
+  const mark = page.locator("#doc mark.span").nth(i);
+  assert.equal(await mark.textContent(), detection.body.spans[i].text);
+  await mark.focus();
+  await page.waitForSelector("#tip:not([hidden])");
+  assert.match(await page.textContent("#tip"), /suggested: \(delete\)/);
+  assert.match(await mark.getAttribute("aria-label"), /suggested: \(delete\)/);
+  await page.close();
+});
+
 test("a server error is shown, not swallowed", { timeout: 60_000 }, async () => {
   const page = await context.newPage();
   await page.goto(BASE, { waitUntil: "load" });

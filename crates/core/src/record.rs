@@ -17,7 +17,9 @@ pub struct Span {
     pub text: String,
     /// probability that the span was substituted by a spinner, 0..1
     pub score: f64,
-    /// the most likely original wording, when one is known
+    /// the most likely original wording, when one is known; empty when the
+    /// spinner added the span's words and they should go ("was once" →
+    /// "was" flags "once" with suggestion "")
     pub suggestion: Option<String>,
     /// where the evidence comes from: "model", "list", "rule" (spinner
     /// residue: [`crate::residue`], [`crate::numbers`], [`crate::style`])

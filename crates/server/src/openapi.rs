@@ -160,7 +160,7 @@ pub fn document() -> Value {
                     "end": { "type": "integer", "minimum": 0 },
                     "text": { "type": "string" },
                     "score": { "type": "number", "minimum": 0, "maximum": 1 },
-                    "suggestion": { "type": ["string", "null"] },
+                    "suggestion": { "type": ["string", "null"], "description": "The most likely original wording; empty when the flagged words were added by the spinner and should be deleted; null when there is no suggestion." },
                     "source": { "type": "string", "enum": ["model", "list", "rule", "reference"], "description": "Where the evidence comes from: the language model, a tortured-phrase list, a spinner-residue rule (a split number, spintax, a number spelled out, a contraction in a spun text) or a reference source." }
                 }
             },

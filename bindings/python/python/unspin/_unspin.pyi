@@ -15,6 +15,7 @@ class Span(TypedDict, total=False):
     end: int
     text: str
     score: float
+    # the most likely original; "" when the spun words should be deleted
     suggestion: Optional[str]
     source: Source
 
