@@ -1041,13 +1041,14 @@ impl Unspinner {
             }
             v.sort_by(|a, b| b.0.total_cmp(&a.0));
         }
-        // another spelling of the same word ("labour", "labor") is not a
-        // substitution
+        // another spelling of the same word ("labour", "labor") or its
+        // clipped form ("net", "internet") is not a substitution
         let variants = crate::spelling::variants(key);
         v.into_iter()
             .filter(|(_, (text, _, _, _))| {
                 !variants.iter().any(|x| **x == **text)
                     && !crate::spelling::variants(text).iter().any(|x| x == key)
+                    && !crate::spelling::is_clipping(key, text)
             })
             .take(max)
             .map(|x| x.1)

@@ -5,6 +5,8 @@
 //! "favourably", "centre") is looked up as its American form, and a
 //! hyphenated compound ("world-wide") as one word, so that it and its
 //! neighbours are scored with real statistics instead of as unknown words.
+//! Neither another spelling nor a clipped form ("net" for "internet") of a
+//! word is taken for a spinner's substitution of it.
 
 /// Candidate spellings of a lower-case word, likeliest first, not
 /// including the word itself. Cheap: a handful of suffix rules.
@@ -23,6 +25,8 @@ pub fn variants(word: &str) -> Vec<String> {
         ("ising", "izing"),
         ("iser", "izer"),
         ("isers", "izers"),
+        ("isable", "izable"),
+        ("isably", "izably"),
         ("yse", "yze"),
         ("ysed", "yzed"),
         ("ysing", "yzing"),
@@ -99,6 +103,9 @@ const WORDS: &[(&str, &str)] = &[
     ("moulded", "molded"),
     ("moustache", "mustache"),
     ("plough", "plow"),
+    ("practise", "practice"),
+    ("practised", "practiced"),
+    ("practising", "practicing"),
     ("ploughed", "plowed"),
     ("pyjamas", "pajamas"),
     ("sceptic", "skeptic"),
@@ -110,9 +117,52 @@ const WORDS: &[(&str, &str)] = &[
     ("wilful", "willful"),
 ];
 
+/// True when one of two lower-case words is a clipped form of the other
+/// ("net" and "internet", "ads" and "advertisements"): the same word in
+/// another register, never a spinner's substitution to flag in a genuine
+/// text. A plural "s" on both is followed.
+pub fn is_clipping(a: &str, b: &str) -> bool {
+    let pair = |x: &str, y: &str| {
+        CLIPPINGS
+            .iter()
+            .any(|&(short, full)| (x, y) == (short, full) || (y, x) == (short, full))
+    };
+    pair(a, b)
+        || matches!((a.strip_suffix('s'), b.strip_suffix('s')), (Some(x), Some(y)) if pair(x, y))
+}
+
+/// Clipped forms and the words they clip, each pair in both directions.
+const CLIPPINGS: &[(&str, &str)] = &[
+    ("ad", "advert"),
+    ("ad", "advertisement"),
+    ("advert", "advertisement"),
+    ("auto", "automobile"),
+    ("bike", "bicycle"),
+    ("champ", "champion"),
+    ("demo", "demonstration"),
+    ("exam", "examination"),
+    ("flu", "influenza"),
+    ("fridge", "refrigerator"),
+    ("gym", "gymnasium"),
+    ("info", "information"),
+    ("lab", "laboratory"),
+    ("limo", "limousine"),
+    ("math", "mathematics"),
+    ("maths", "mathematics"),
+    ("memo", "memorandum"),
+    ("net", "internet"),
+    ("phone", "telephone"),
+    ("photo", "photograph"),
+    ("plane", "aeroplane"),
+    ("plane", "airplane"),
+    ("pro", "professional"),
+    ("rep", "representative"),
+    ("vet", "veterinarian"),
+];
+
 #[cfg(test)]
 mod tests {
-    use super::variants;
+    use super::{is_clipping, variants};
 
     #[test]
     fn british_forms_get_their_american_spelling() {
@@ -140,12 +190,35 @@ mod tests {
             ("maths", "math"),
             ("ageing", "aging"),
             ("judgements", "judgments"),
+            ("recognisable", "recognizable"),
+            ("practises", "practices"),
         ] {
             assert!(
                 variants(gb).iter().any(|v| v == us),
                 "{gb}: {:?}",
                 variants(gb)
             );
+        }
+    }
+
+    #[test]
+    fn a_clipped_word_is_the_word_it_clips() {
+        for (a, b) in [
+            ("net", "internet"),
+            ("internet", "net"),
+            ("ads", "advertisements"),
+            ("maths", "mathematics"),
+            ("phones", "telephones"),
+        ] {
+            assert!(is_clipping(a, b), "{a} {b}");
+        }
+        for (a, b) in [
+            ("net", "network"),
+            ("nets", "internet"),
+            ("ad", "ads"),
+            ("phone", "call"),
+        ] {
+            assert!(!is_clipping(a, b), "{a} {b}");
         }
     }
 

@@ -627,3 +627,21 @@ fn a_genuine_text_in_rare_words_is_not_read_as_spun() {
     assert!(undamped >= 3, "{undamped}");
     assert!(flagged(&u) < undamped / 2, "{} / {undamped}", flagged(&u));
 }
+
+#[test]
+fn a_clipped_word_is_not_flagged_as_a_swap_for_the_word_it_clips() {
+    // "the net" is the internet in British news, and "adverts" are ads
+    let u = with_params(&unspinner(), |p| p.flag_threshold = 0.0);
+    let text = "More people now shop on the net, and firms spend more on online adverts than on television adverts.";
+    let spans = u.detect(text).spans;
+    for (word, full) in [("net", "internet"), ("adverts", "ads")] {
+        assert!(
+            !spans
+                .iter()
+                .any(|s| s.text == word && s.suggestion.as_deref() == Some(full)),
+            "{spans:?}"
+        );
+    }
+    let offered = u.candidate_originals("net");
+    assert!(!offered.iter().any(|c| c == "internet"), "{offered:?}");
+}
