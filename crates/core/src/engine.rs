@@ -51,7 +51,7 @@ const SENTENCES_PER_PART: usize = 2_000;
 /// Candidates kept per spun phrase (the likeliest under the channel).
 const MAX_CANDIDATES: usize = 20;
 /// Hypotheses kept per word boundary.
-const BEAM: usize = 4;
+const BEAM: usize = 8;
 /// Alternatives kept per span after local scoring.
 const ALTS_PER_SPAN: usize = 10;
 /// Candidates of each of two neighbouring words tried as pairs.
