@@ -51,7 +51,10 @@ const SENTENCES_PER_PART: usize = 2_000;
 /// Candidates kept per spun phrase (the likeliest under the channel).
 const MAX_CANDIDATES: usize = 20;
 /// Hypotheses kept per word boundary.
-const BEAM: usize = 8;
+const BEAM: usize = 4;
+/// The same in the second pass over a text that reads as spun, whose
+/// lattice is wider and whose changes come in runs.
+const BEAM_WHEN_SPUN: usize = 8;
 /// Alternatives kept per span after local scoring.
 const ALTS_PER_SPAN: usize = 10;
 /// Candidates of each of two neighbouring words tried as pairs.
@@ -739,7 +742,7 @@ impl Unspinner {
             let made = lattices(&spans);
             let has: Vec<bool> = made.iter().map(Option::is_some).collect();
             let part_lattices: Vec<Lattice> = made.into_iter().flatten().collect();
-            let quiet = self.decode_all(&part_lattices, first_prior, None, &mut first);
+            let quiet = self.decode_all(&part_lattices, first_prior, BEAM, None, &mut first);
             let mut by_lattice = quiet.iter();
             quiet_sentences.push(
                 has.iter()
@@ -816,7 +819,8 @@ impl Unspinner {
             if p.seconded_bonus > 0.0 {
                 second_first_changes(t, &first, &mut part_lattices);
             }
-            self.decode_all(&part_lattices, prior, skip.as_deref(), &mut second);
+            let beam = if spun > 0.5 { BEAM_WHEN_SPUN } else { BEAM };
+            self.decode_all(&part_lattices, prior, beam, skip.as_deref(), &mut second);
         }
         if spun > 0.5 {
             // a text that reads as spun: its residue of style is the
@@ -830,13 +834,15 @@ impl Unspinner {
         second
     }
 
-    /// Decodes lattices under a prior and adds what they found to `out`;
-    /// returns which were quiet (see [`Unspinner::decode`]). `skip` marks
-    /// lattices known to be quiet, which are not decoded.
+    /// Decodes lattices under a prior, keeping `beam` hypotheses per word
+    /// boundary, and adds what they found to `out`; returns which were
+    /// quiet (see [`Unspinner::decode`]). `skip` marks lattices known to be
+    /// quiet, which are not decoded.
     fn decode_all(
         &self,
         lattices: &[Lattice],
         prior: Prior,
+        beam: usize,
         skip: Option<&[bool]>,
         out: &mut Analysis,
     ) -> Vec<bool> {
@@ -845,7 +851,7 @@ impl Unspinner {
             let mut a = Analysis::new(0);
             let quiet = match skip {
                 Some(skip) if skip[i] => true,
-                _ => self.decode(l, prior, &mut a),
+                _ => self.decode(l, prior, beam, &mut a),
             };
             (a, quiet)
         });
@@ -1434,7 +1440,7 @@ impl Unspinner {
     /// Decodes one sentence's lattice under a prior and adds its changes
     /// and posteriors to `out`. True when it is quiet: the best path keeps
     /// every word and no word's posterior reaches the flag threshold.
-    fn decode(&self, l: &Lattice, prior: Prior, out: &mut Analysis) -> bool {
+    fn decode(&self, l: &Lattice, prior: Prior, beam: usize, out: &mut Analysis) -> bool {
         let lm: &NgramLm = &self.model.lm;
         let p = self.params();
         let Lattice {
@@ -1453,7 +1459,7 @@ impl Unspinner {
             .collect();
 
         // 2. beam search over word boundaries
-        let mut arena: Vec<Hyp> = Vec::with_capacity(n * BEAM * 4);
+        let mut arena: Vec<Hyp> = Vec::with_capacity(n * beam * 4);
         let mut beams: Vec<Vec<u32>> = vec![Vec::new(); n + 1];
         arena.push(Hyp {
             score: 0.0,
@@ -1468,7 +1474,7 @@ impl Unspinner {
             // prune the beam at boundary j
             let mut b = std::mem::take(&mut beams[j]);
             b.sort_by(|&x, &y| arena[y as usize].score.total_cmp(&arena[x as usize].score));
-            b.truncate(BEAM);
+            b.truncate(beam);
             for &hi in &b {
                 let st = arena[hi as usize].state;
                 lm.prefetch(st, [ids[j]]);
@@ -2387,7 +2393,7 @@ mod tests {
                 0.0,
                 p.repeated_word_cost as f32,
             );
-            let quiet = u.decode_all(&lattices, prior, None, &mut Analysis::new(0));
+            let quiet = u.decode_all(&lattices, prior, BEAM, None, &mut Analysis::new(0));
             let deferred: usize = spans.iter().map(|s| s.deferred.len()).sum();
             (deferred, quiet.iter().filter(|&&q| q).count())
         };
