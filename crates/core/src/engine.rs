@@ -598,6 +598,12 @@ impl Unspinner {
             let (ws, we, sugg) = match sugg {
                 Some(s) => {
                     let (ws, we, rest) = narrow_to_change(&t, ws, we, s, true);
+                    // an original that keeps every word and adds some
+                    // ("exchange" → "stock exchange") marks no word as
+                    // swapped: restore may add them, detect has no span
+                    if only_adds(&t, ws, we, &rest) {
+                        continue;
+                    }
                     (ws, we, Some(rest))
                 }
                 None => (ws, we, None),
@@ -1047,14 +1053,14 @@ impl Unspinner {
             }
             v.sort_by(|a, b| b.0.total_cmp(&a.0));
         }
-        // another spelling of the same word ("labour", "labor") or its
-        // clipped form ("net", "internet") is not a substitution
-        let variants = crate::spelling::variants(key);
+        // another spelling of the same words ("labour", "labor"; "centre
+        // stage"), their clipped form ("net", "internet") or a British
+        // word's American equivalent ("lorry", "truck") is not a
+        // substitution
         v.into_iter()
             .filter(|(_, (text, _, _, _))| {
-                !variants.iter().any(|x| **x == **text)
-                    && !crate::spelling::variants(text).iter().any(|x| x == key)
-                    && !crate::spelling::is_clipping(key, text)
+                !crate::spelling::same_wording(key, text)
+                    && !crate::spelling::is_british_for(key, text)
             })
             .take(max)
             .map(|x| x.1)
@@ -1957,6 +1963,17 @@ fn narrow_to_change(
         oe -= 1;
     }
     (ws, we, orig[os..oe].join(" "))
+}
+
+/// True when `original` holds the words `ws..we` of `t` in a row and more
+/// words besides: undoing the span would only add words.
+fn only_adds(t: &Text, ws: usize, we: usize, original: &str) -> bool {
+    let orig: Vec<&str> = original.split(' ').filter(|w| !w.is_empty()).collect();
+    let words = &t.words()[ws..we];
+    orig.len() > words.len()
+        && orig
+            .windows(words.len())
+            .any(|o| o.iter().zip(words).all(|(o, w)| *o == w.norm))
 }
 
 /// A phrase in title case, its function words after the first left lower

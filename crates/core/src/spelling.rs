@@ -6,7 +6,9 @@
 //! hyphenated compound ("world-wide") as one word, so that it and its
 //! neighbours are scored with real statistics instead of as unknown words.
 //! Neither another spelling nor a clipped form ("net" for "internet") of a
-//! word is taken for a spinner's substitution of it.
+//! word is taken for a spinner's substitution of it, and a British word is
+//! not taken for a spinner's substitution of its American equivalent
+//! ("lorry" for "truck", "councillors" for "council members").
 
 /// Candidate spellings of a lower-case word, likeliest first, not
 /// including the word itself. Cheap: a handful of suffix rules.
@@ -131,6 +133,108 @@ pub fn is_clipping(a: &str, b: &str) -> bool {
         || matches!((a.strip_suffix('s'), b.strip_suffix('s')), (Some(x), Some(y)) if pair(x, y))
 }
 
+/// True when two lower-case phrases are one wording, word by word: each
+/// word the same, another spelling of the other ("centre stage", "center
+/// stage") or a clipped form of it.
+pub fn same_wording(a: &str, b: &str) -> bool {
+    let same = |x: &str, y: &str| {
+        x == y
+            || variants(x).iter().any(|v| v == y)
+            || variants(y).iter().any(|v| v == x)
+            || is_clipping(x, y)
+    };
+    a.split(' ').count() == b.split(' ').count()
+        && a.split(' ').zip(b.split(' ')).all(|(x, y)| same(x, y))
+}
+
+/// True when `spun` is the British word for `original` in American
+/// English ("lorry" and "truck", "councillors" and "council members"): a
+/// British writer's word, not a spinner's substitution to flag, although
+/// the built-in model, trained on American text, prefers the American
+/// one. One way only: a spinner may still turn "lorry" into "truck".
+pub fn is_british_for(spun: &str, original: &str) -> bool {
+    BRITISH.iter().any(|&(gb, us)| {
+        (spun, original) == (gb, us)
+            || matches!(
+                (spun.strip_suffix('s'), original.strip_suffix('s')),
+                (Some(x), Some(y)) if (x, y) == (gb, us)
+            )
+    })
+}
+
+/// British words and their American equivalents (a plural "s" on both is
+/// followed; irregular plurals are listed).
+const BRITISH: &[(&str, &str)] = &[
+    ("aubergine", "eggplant"),
+    ("autumn", "fall"),
+    ("barrister", "attorney"),
+    ("barrister", "lawyer"),
+    ("bedsit", "apartment"),
+    ("bedsit", "studio apartment"),
+    ("biscuit", "cookie"),
+    ("car park", "parking lot"),
+    ("carmaker", "automaker"),
+    ("carmaker", "car maker"),
+    ("chemist", "drugstore"),
+    ("chemist", "pharmacy"),
+    ("cinema", "movie theater"),
+    ("councillor", "council member"),
+    ("councillor", "councilman"),
+    ("courgette", "zucchini"),
+    ("crisps", "chips"),
+    ("estate agent", "realtor"),
+    ("film", "movie"),
+    ("flat", "apartment"),
+    ("football", "soccer"),
+    ("footballer", "football player"),
+    ("footballer", "soccer player"),
+    ("fortnight", "two weeks"),
+    ("goalless", "scoreless"),
+    ("headteacher", "principal"),
+    ("high street", "main street"),
+    ("holiday", "vacation"),
+    ("jumper", "sweater"),
+    ("lift", "elevator"),
+    ("lorry", "truck"),
+    ("maize", "corn"),
+    ("mobile", "cell phone"),
+    ("mobile", "cellphone"),
+    ("mobile phone", "cell phone"),
+    ("mobile phone", "cellphone"),
+    ("motorway", "freeway"),
+    ("motorway", "highway"),
+    ("mum", "mom"),
+    ("nappy", "diaper"),
+    ("pavement", "sidewalk"),
+    ("petrol", "gas"),
+    ("petrol", "gasoline"),
+    ("postcode", "zip code"),
+    ("pushchair", "stroller"),
+    ("queue", "line"),
+    ("railway", "railroad"),
+    ("redundancies", "layoffs"),
+    ("redundancy", "layoff"),
+    ("repossession", "foreclosure"),
+    ("rubbish", "garbage"),
+    ("rubbish", "trash"),
+    ("share", "stock"),
+    ("shareholder", "stockholder"),
+    ("solicitor", "attorney"),
+    ("solicitor", "lawyer"),
+    ("surgeries", "clinics"),
+    ("surgery", "clinic"),
+    ("takeaway", "takeout"),
+    ("timetable", "schedule"),
+    ("torch", "flashlight"),
+    ("trainers", "sneakers"),
+    ("trousers", "pants"),
+    ("tube", "subway"),
+    ("turnover", "revenue"),
+    ("underground", "subway"),
+    ("wardrobe", "closet"),
+    ("windscreen", "windshield"),
+];
+
 /// Clipped forms and the words they clip, each pair in both directions.
 const CLIPPINGS: &[(&str, &str)] = &[
     ("ad", "advert"),
@@ -157,12 +261,13 @@ const CLIPPINGS: &[(&str, &str)] = &[
     ("plane", "airplane"),
     ("pro", "professional"),
     ("rep", "representative"),
+    ("telecom", "telecommunication"),
     ("vet", "veterinarian"),
 ];
 
 #[cfg(test)]
 mod tests {
-    use super::{is_clipping, variants};
+    use super::{is_british_for, is_clipping, same_wording, variants};
 
     #[test]
     fn british_forms_get_their_american_spelling() {
@@ -234,5 +339,33 @@ mod tests {
             );
         }
         assert!(variants("").is_empty());
+    }
+
+    #[test]
+    fn a_phrase_in_another_spelling_is_the_same_wording() {
+        assert!(same_wording("centre stage", "center stage"));
+        assert!(same_wording("labour party", "labor party"));
+        assert!(same_wording("mobile net", "mobile internet"));
+        assert!(same_wording("colour", "color"));
+        assert!(!same_wording("centre stage", "center"));
+        assert!(!same_wording("centre stage", "middle stage"));
+        assert!(!same_wording("well being", "health"));
+    }
+
+    #[test]
+    fn a_british_word_is_not_a_swap_for_its_american_one() {
+        for (gb, us) in [
+            ("lorry", "truck"),
+            ("councillors", "council members"),
+            ("redundancies", "layoffs"),
+            ("shares", "stocks"),
+            ("goalless", "scoreless"),
+        ] {
+            assert!(is_british_for(gb, us), "{gb} {us}");
+        }
+        // one way: a spinner may still make an American text British
+        assert!(!is_british_for("truck", "lorry"));
+        assert!(!is_british_for("lorry", "car"));
+        assert!(!is_british_for("shares", "stock"));
     }
 }

@@ -653,3 +653,47 @@ fn a_clipped_word_is_not_flagged_as_a_swap_for_the_word_it_clips() {
     let offered = u.candidate_originals("net");
     assert!(!offered.iter().any(|c| c == "internet"), "{offered:?}");
 }
+
+#[test]
+fn a_british_word_is_not_flagged_as_a_swap_for_its_american_one() {
+    // the built-in model is American: it prefers "council members" to
+    // "councillors" and "center stage" to "centre stage"
+    let u = with_params(&unspinner(), |p| p.flag_threshold = 0.0);
+    let text = "Local councillors said repossessions rose again this year, and the mayor took centre stage at the meeting.";
+    let spans = u.detect(text).spans;
+    for (word, us) in [
+        ("councillors", "council members"),
+        ("repossessions", "foreclosures"),
+        ("centre", "center"),
+    ] {
+        assert!(
+            !spans
+                .iter()
+                .any(|s| s.text == word && s.suggestion.as_deref() == Some(us)),
+            "{spans:?}"
+        );
+    }
+    for (spun, us) in [
+        ("councillors", "council members"),
+        ("centre stage", "center stage"),
+    ] {
+        let offered = u.candidate_originals(spun);
+        assert!(!offered.iter().any(|c| c == us), "{spun}: {offered:?}");
+    }
+}
+
+#[test]
+fn an_original_that_only_adds_words_marks_no_span() {
+    // "Festival" → "Film Festival" keeps the word: it was not swapped
+    let u = unspinner();
+    let text = "A South African film version of Bizet's tragic opera Carmen shot in Cape Town in the Xhosa language has also premiered at the Berlin Festival.";
+    let spans = u.detect(text).spans;
+    assert!(
+        !spans.iter().any(|s| {
+            let sugg = s.suggestion.as_deref().unwrap_or("").to_lowercase();
+            sugg.split(' ').count() > s.text.split(' ').count()
+                && sugg.contains(&s.text.to_lowercase())
+        }),
+        "{spans:?}"
+    );
+}
