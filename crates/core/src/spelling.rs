@@ -82,14 +82,27 @@ pub fn variants(word: &str) -> Vec<String> {
     out
 }
 
-/// British words whose American spelling no suffix rule gives (a plural
-/// "s" is followed too).
+/// British words whose American spelling no suffix rule gives, and British
+/// forms of one word ("whilst", "learnt") (a plural "s" is followed too).
 const WORDS: &[(&str, &str)] = &[
+    ("afterwards", "afterward"),
     ("ageing", "aging"),
     ("aluminium", "aluminum"),
+    ("amidst", "amid"),
+    ("amongst", "among"),
+    ("backwards", "backward"),
+    ("burnt", "burned"),
+    ("calibre", "caliber"),
     ("cheque", "check"),
+    ("downwards", "downward"),
+    ("dreamt", "dreamed"),
     ("enrol", "enroll"),
     ("enrolment", "enrollment"),
+    ("fibre", "fiber"),
+    ("focussed", "focused"),
+    ("focusses", "focuses"),
+    ("focussing", "focusing"),
+    ("forwards", "forward"),
     ("fulfil", "fulfill"),
     ("fulfilment", "fulfillment"),
     ("grey", "gray"),
@@ -97,6 +110,10 @@ const WORDS: &[(&str, &str)] = &[
     ("jewellery", "jewelry"),
     ("judgement", "judgment"),
     ("kerb", "curb"),
+    ("leapt", "leaped"),
+    ("learnt", "learned"),
+    ("licenced", "licensed"),
+    ("licencing", "licensing"),
     ("manoeuvre", "maneuver"),
     ("manoeuvred", "maneuvered"),
     ("manoeuvring", "maneuvering"),
@@ -110,11 +127,20 @@ const WORDS: &[(&str, &str)] = &[
     ("practised", "practiced"),
     ("practising", "practicing"),
     ("pyjamas", "pajamas"),
+    ("sabre", "saber"),
     ("sceptic", "skeptic"),
     ("sceptical", "skeptical"),
     ("scepticism", "skepticism"),
     ("skilful", "skillful"),
+    ("smelt", "smelled"),
+    ("sombre", "somber"),
+    ("spelt", "spelled"),
+    ("spilt", "spilled"),
+    ("spoilt", "spoiled"),
+    ("towards", "toward"),
     ("tyre", "tire"),
+    ("upwards", "upward"),
+    ("whilst", "while"),
     ("whisky", "whiskey"),
     ("wilful", "willful"),
 ];
@@ -297,6 +323,10 @@ mod tests {
             ("judgements", "judgments"),
             ("recognisable", "recognizable"),
             ("practises", "practices"),
+            ("whilst", "while"),
+            ("learnt", "learned"),
+            ("focussed", "focused"),
+            ("fibres", "fibers"),
         ] {
             assert!(
                 variants(gb).iter().any(|v| v == us),
