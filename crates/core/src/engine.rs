@@ -823,7 +823,7 @@ impl Unspinner {
                 }
             };
             if p.seconded_bonus > 0.0 {
-                second_first_changes(t, &first, &mut part_lattices);
+                second_first_changes(t, &first, p.seconded_flag_from, &mut part_lattices);
             }
             let beam = if spun > 0.5 { BEAM_WHEN_SPUN } else { BEAM };
             self.decode_all(&part_lattices, prior, beam, skip.as_deref(), &mut second);
@@ -1782,7 +1782,9 @@ impl SpanScores {
 
 /// Marks the alternatives that repeat a change of the first decoding made
 /// at another place: the same words (lower case) to the same candidate.
-fn second_first_changes(t: &Text, first: &Analysis, lattices: &mut [Lattice]) {
+/// A segment the first decoding flagged with a posterior of at least
+/// `flag_from` (below 1) counts as changed to its suggestion.
+fn second_first_changes(t: &Text, first: &Analysis, flag_from: f64, lattices: &mut [Lattice]) {
     let words = t.words();
     let key = |start: usize, end: usize| -> String {
         let ws: Vec<&str> = words[start..end].iter().map(|w| w.norm.as_str()).collect();
@@ -1794,6 +1796,17 @@ fn second_first_changes(t: &Text, first: &Analysis, lattices: &mut [Lattice]) {
         made.entry((key(*start, *end), to.as_str()))
             .or_default()
             .push(*start);
+    }
+    if flag_from < 1.0 {
+        // a changed segment is flagged with its change as the suggestion:
+        // pushed twice, it seconds nothing more
+        for (start, end, _, to) in first.flagged.iter().filter(|f| f.2 >= flag_from) {
+            if let Some(to) = to {
+                made.entry((key(*start, *end), to.as_str()))
+                    .or_default()
+                    .push(*start);
+            }
+        }
     }
     if made.is_empty() {
         return;
@@ -2218,7 +2231,7 @@ mod tests {
         // the first decoding changed "instances" (word 2) to "cases"
         let mut first = Analysis::new(t.words().len());
         first.changes.push((2, 3, "cases".into(), 0.9, 0.9));
-        second_first_changes(&t, &first, &mut lattices);
+        second_first_changes(&t, &first, 1.0, &mut lattices);
         let marked: Vec<(usize, &str)> = lattices
             .iter()
             .flat_map(|l| l.alts.iter().map(move |a| (l.sent.start + a.start, a)))
@@ -2228,6 +2241,41 @@ mod tests {
         // the other "instances" (word 5), to "cases" only; not word 2 itself
         assert!(!marked.is_empty());
         assert!(marked.iter().all(|&m| m == (5, "cases")), "{marked:?}");
+    }
+
+    #[test]
+    fn a_likely_change_the_first_decoding_left_seconds_it_too() {
+        let u = Unspinner::new(Model::builtin().expect("the built-in model loads"));
+        let t = Text::new("The lively instances rose. Lively instances fell again.");
+        let doc_terms = u.doc_terms(&t);
+        let lattices = || -> Vec<Lattice> {
+            t.sentences()
+                .map(|s| u.sentence_spans(&t, s, false, &HashSet::default(), false))
+                .filter_map(|s| u.lattice(&t, &s, &doc_terms))
+                .collect()
+        };
+        let marked = |posterior: f64, flag_from: f64| -> Vec<(usize, String)> {
+            // the first decoding kept "instances" (word 2) but found it
+            // spun from "cases" with this posterior
+            let mut first = Analysis::new(t.words().len());
+            first.flagged.push((2, 3, posterior, Some("cases".into())));
+            let mut ls = lattices();
+            second_first_changes(&t, &first, flag_from, &mut ls);
+            ls.iter()
+                .flat_map(|l| l.alts.iter().map(move |a| (l.sent.start + a.start, a)))
+                .filter(|(_, a)| a.seconded)
+                .map(|(at, a)| (at, a.text().to_string()))
+                .collect()
+        };
+        let seconded = marked(0.6, 0.5);
+        assert!(!seconded.is_empty());
+        assert!(
+            seconded.iter().all(|m| *m == (5, "cases".to_string())),
+            "{seconded:?}"
+        );
+        // below the posterior asked for, or with flags not counted: nothing
+        assert!(marked(0.4, 0.5).is_empty());
+        assert!(marked(0.99, 1.0).is_empty());
     }
 
     #[test]

@@ -262,6 +262,13 @@ pub struct Params {
     /// original (scaled like `doc_term_bonus`): a spinner with a fixed
     /// dictionary swaps every occurrence of a word alike
     pub seconded_bonus: f64,
+    /// a segment the first decoding left as it was but found spun with at
+    /// least this posterior seconds its suggestion like a change
+    /// (`seconded_bonus`): with the repeated-word cost and the change
+    /// margin, the first decoding seldom changes a word the document
+    /// repeats, which is what a spinner with a fixed dictionary leaves. 1
+    /// (the default): only changes second
+    pub seconded_flag_from: f64,
     /// decode a text that reads as spun the second time with longer
     /// candidate lists (32 originals a span instead of 20): a text that
     /// reads as clean keeps the shortlists, and its false flags with them
@@ -357,6 +364,7 @@ impl Default for Params {
             doc_term_bonus: 0.0,
             repeated_word_cost: 0.0,
             seconded_bonus: 0.0,
+            seconded_flag_from: 1.0,
             wide_when_spun: false,
             prior_vocabulary: false,
             freq_weight: 0.5,
@@ -420,6 +428,7 @@ impl Params {
         for (name, v) in [
             ("flag_threshold", self.flag_threshold),
             ("restore_threshold", self.restore_threshold),
+            ("seconded_flag_from", self.seconded_flag_from),
         ] {
             if !(0.0..=1.0).contains(&v) {
                 return Err(format!("{name} is {v}, not between 0 and 1"));

@@ -382,8 +382,14 @@ fn a_candidate_the_document_uses_elsewhere_is_preferred() {
 fn a_word_the_text_repeats_reads_as_the_writers_choice() {
     // genuine news that repeats "stockpiles": each use alone reads as a
     // spinner's pick for "reserves" (with the prior's switch read as it
-    // is: damped in this short text's rarer words, it flags less anyway)
-    let u = with_params(&unspinner(), |p| p.prior_vocabulary = false);
+    // is: damped in this short text's rarer words, it flags less anyway;
+    // and with no first-pass flag seconding its suggestion elsewhere,
+    // which in a text that reads as spun takes a repeated word for a fixed
+    // dictionary's)
+    let u = with_params(&unspinner(), |p| {
+        p.prior_vocabulary = false;
+        p.seconded_flag_from = 1.0;
+    });
     let text = "Oil prices rose after official figures showed that American crude stockpiles fell last week. Traders had expected stockpiles to grow as refineries cut output for maintenance.";
     let flagged = |u: &Unspinner| {
         let d = u.detect(text);
