@@ -800,6 +800,13 @@ impl Unspinner {
             }
             spans
         };
+        // a first-pass flag seconds its suggestion only in a text that
+        // reads as spun: a text of rare words (an abstract) repeats its
+        // terms, and reads a little spun without being so
+        let flag_from = match spun > 0.5 {
+            true => p.seconded_flag_from,
+            false => 1.0,
+        };
         let lattices_of = |spans: Vec<SentenceSpans>| -> Vec<Lattice> {
             lattices(&spans).into_iter().flatten().collect()
         };
@@ -823,7 +830,7 @@ impl Unspinner {
                 }
             };
             if p.seconded_bonus > 0.0 {
-                second_first_changes(t, &first, p.seconded_flag_from, &mut part_lattices);
+                second_first_changes(t, &first, flag_from, &mut part_lattices);
             }
             let beam = if spun > 0.5 { BEAM_WHEN_SPUN } else { BEAM };
             self.decode_all(&part_lattices, prior, beam, skip.as_deref(), &mut second);

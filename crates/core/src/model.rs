@@ -262,12 +262,12 @@ pub struct Params {
     /// original (scaled like `doc_term_bonus`): a spinner with a fixed
     /// dictionary swaps every occurrence of a word alike
     pub seconded_bonus: f64,
-    /// a segment the first decoding left as it was but found spun with at
-    /// least this posterior seconds its suggestion like a change
-    /// (`seconded_bonus`): with the repeated-word cost and the change
-    /// margin, the first decoding seldom changes a word the document
-    /// repeats, which is what a spinner with a fixed dictionary leaves. 1
-    /// (the default): only changes second
+    /// in a text that reads as spun, a segment the first decoding left as
+    /// it was but found spun with at least this posterior seconds its
+    /// suggestion like a change (`seconded_bonus`): with the repeated-word
+    /// cost and the change margin, the first decoding seldom changes a
+    /// word the document repeats, which is what a spinner with a fixed
+    /// dictionary leaves. 1 (the default): only changes second
     pub seconded_flag_from: f64,
     /// decode a text that reads as spun the second time with longer
     /// candidate lists (32 originals a span instead of 20): a text that
