@@ -604,7 +604,18 @@ impl Unspinner {
                     if only_adds(&t, ws, we, &rest) {
                         continue;
                     }
-                    (ws, we, Some(rest))
+                    // a spinner that fitted the article to its word
+                    // changed the article too ("an extended" for "a
+                    // longer"): the span covers it
+                    let free = |i: usize| {
+                        spans
+                            .last()
+                            .map_or(true, |s| s.end <= t.words()[i].chars.start)
+                    };
+                    match refitted_article(&t, ws, &rest).filter(|_| free(ws - 1)) {
+                        Some(article) => (ws - 1, we, Some(format!("{article} {rest}"))),
+                        None => (ws, we, Some(rest)),
+                    }
                 }
                 None => (ws, we, None),
             };
@@ -1741,7 +1752,7 @@ fn misfit(t: &Text, sent: &std::ops::Range<usize>, j: usize, first: &str) -> boo
         && t.gap_after(sent.start + j - 1).trim().is_empty()
         && words[j].case != Case::Upper
         && first.starts_with(|c: char| c.is_alphabetic())
-        && (words[j - 1].norm == "an") != starts_with_vowel_sound(first)
+        && words[j - 1].norm != crate::text::article_for(first)
 }
 
 /// A span's candidates scored in their local context, before the
@@ -1985,6 +1996,25 @@ fn narrow_to_change(
     (ws, we, orig[os..oe].join(" "))
 }
 
+/// The article `original` takes when word `ws` of `t` follows an "a" or
+/// "an" that fits it and would not fit `original` ("an extended" where
+/// "longer" is suggested): the spinner refitted the article to its word,
+/// so the original had the other one. `None` otherwise, as when the
+/// article misfits the spun word ("a impartial"), since the spinner then
+/// left it as the original had it.
+fn refitted_article(t: &Text, ws: usize, original: &str) -> Option<&'static str> {
+    let words = t.words();
+    let (article, spun) = (words.get(ws.checked_sub(1)?)?, &words[ws]);
+    let wanted = crate::text::article_for(original);
+    ((article.norm == "a" || article.norm == "an")
+        && !spun.sentence_start
+        && t.gap_after(ws - 1).trim().is_empty()
+        && original.starts_with(|c: char| c.is_alphabetic())
+        && article.norm == crate::text::article_for(&spun.norm)
+        && article.norm != wanted)
+        .then_some(wanted)
+}
+
 /// True when `original` holds the words `ws..we` of `t` in a row and more
 /// words besides: undoing the span would only add words.
 fn only_adds(t: &Text, ws: usize, we: usize, original: &str) -> bool {
@@ -2037,11 +2067,7 @@ fn fix_articles(text: &str, changes: &mut Vec<Change>) {
         {
             continue;
         }
-        let want = if starts_with_vowel_sound(&c.to) {
-            "an"
-        } else {
-            "a"
-        };
+        let want = crate::text::article_for(&c.to);
         if prev.norm != want {
             let from = &text[prev.bytes.clone()];
             extra.push(Change {
@@ -2056,16 +2082,6 @@ fn fix_articles(text: &str, changes: &mut Vec<Change>) {
     }
     changes.extend(extra);
     changes.sort_by_key(|c| (c.start, c.end));
-}
-
-fn starts_with_vowel_sound(w: &str) -> bool {
-    let l = w.to_lowercase();
-    let vowel = l.starts_with(['a', 'e', 'i', 'o'])
-        || (l.starts_with('u') && !l.starts_with("uni") && !l.starts_with("use"));
-    let silent_h = ["hour", "honest", "honour", "honor", "heir"]
-        .iter()
-        .any(|h| l.starts_with(h));
-    (vowel && !l.starts_with("one") && !l.starts_with("eu")) || silent_h
 }
 
 #[cfg(test)]
@@ -2630,6 +2646,24 @@ mod tests {
     }
 
     #[test]
+    fn an_article_the_spinner_refitted_joins_the_span() {
+        // "an extended" where "longer" is suggested: the original read "a"
+        let t = Text::new("They took an extended break.");
+        assert_eq!(refitted_article(&t, 3, "longer"), Some("a"));
+        assert_eq!(refitted_article(&t, 3, "enlarged"), None);
+        let t = Text::new("An extended break followed.");
+        assert_eq!(refitted_article(&t, 1, "long"), Some("a"));
+        // the article misfits its word: the spinner left it as it was
+        let t = Text::new("They took a extended break.");
+        assert_eq!(refitted_article(&t, 3, "longer"), None);
+        assert_eq!(refitted_article(&t, 3, "enlarged"), None);
+        // no article before the word, or none at all
+        let t = Text::new("They took the extended break, an unusual one.");
+        assert_eq!(refitted_article(&t, 3, "longer"), None);
+        assert_eq!(refitted_article(&t, 0, "longer"), None);
+    }
+
+    #[test]
     fn articles_follow_the_restored_word() {
         let text = "a impartial celebration";
         let mut changes = vec![Change {
@@ -2656,13 +2690,5 @@ mod tests {
             Restoration::apply("a great day", c2).text,
             "an important day"
         );
-    }
-
-    #[test]
-    fn vowel_sounds() {
-        assert!(starts_with_vowel_sound("hour"));
-        assert!(!starts_with_vowel_sound("university"));
-        assert!(starts_with_vowel_sound("impartial"));
-        assert!(!starts_with_vowel_sound("one-off"));
     }
 }

@@ -6,7 +6,8 @@
 //! senses are as likely as the spinner's dictionary makes them — keeping
 //! inflection and capitalisation, breaking collocations word by word,
 //! leaving the article before a swapped word as it was ("a impartial"),
-//! sparing names (or only those the lexicon lacks, with
+//! or, with [`SpinOptions::fix_articles`], fitting it to the new word ("a
+//! longer" → "an extended", as some spinner families do), sparing names (or only those the lexicon lacks, with
 //! [`SpinOptions::capitalised_rate`]), and spelling out some numbers. Each
 //! occurrence is decided afresh, or, with [`SpinOptions::consistent`],
 //! every occurrence of a word or phrase in a text gets the first
@@ -54,6 +55,10 @@ pub struct SpinOptions {
     pub familiarity: f64,
     /// exponent of the channel probability in the draw
     pub channel_power: f64,
+    /// fit "a"/"an" before a swapped word to the new word ("a longer" →
+    /// "an extended"), as some spinner families do; off, the article is
+    /// left as it was ("a impartial")
+    pub fix_articles: bool,
 }
 
 impl Default for SpinOptions {
@@ -67,6 +72,7 @@ impl Default for SpinOptions {
             consistent: false,
             familiarity: 0.3,
             channel_power: 0.7,
+            fix_articles: false,
         }
     }
 }
@@ -184,7 +190,25 @@ impl<'a> Spinner<'a> {
                     continue;
                 };
                 let last = &words[i + k - 1];
-                out.push_str(&text[cursor..w.bytes.start]);
+                // the article before the phrase, when it is still the
+                // input's and fits the new word no more ("a" + "extended")
+                let article = (self.opts.fix_articles && i > 0)
+                    .then(|| &words[i - 1])
+                    .filter(|a| {
+                        (a.norm == "a" || a.norm == "an")
+                            && a.bytes.start >= cursor
+                            && t.gap_after(i - 1).trim().is_empty()
+                            && a.norm != crate::text::article_for(&chosen)
+                    });
+                match article {
+                    Some(a) => {
+                        out.push_str(&text[cursor..a.bytes.start]);
+                        let written = &text[a.bytes.clone()];
+                        out.push_str(&Case::of(written).apply(crate::text::article_for(&chosen)));
+                        out.push_str(&text[a.bytes.end..w.bytes.start]);
+                    }
+                    None => out.push_str(&text[cursor..w.bytes.start]),
+                }
                 let all_title = words[i..i + k].iter().all(|w| w.case == Case::Title);
                 let replaced = match w.case {
                     Case::Title if all_title && k > 1 => Case::Title.apply(&chosen),

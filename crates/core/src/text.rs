@@ -303,6 +303,15 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_article_follows_the_sound() {
+        assert_eq!(article_for("hour"), "an");
+        assert_eq!(article_for("university"), "a");
+        assert_eq!(article_for("Impartial"), "an");
+        assert_eq!(article_for("one-off"), "a");
+        assert_eq!(article_for("longer"), "a");
+    }
+
+    #[test]
     fn words_keep_offsets_on_multibyte_text() {
         let s = "«Café» — naïve ‘quotes’ don’t … 東京 x-ray; ok.";
         let t = Text::new(s);
@@ -351,6 +360,21 @@ mod tests {
         assert_eq!(slice_chars("héllo", 1..3), Some("él"));
         assert_eq!(slice_chars("héllo", 5..5), Some(""));
         assert_eq!(slice_chars("héllo", 4..6), None);
+    }
+}
+
+/// The indefinite article that fits before `w`: "an" before a vowel sound
+/// ("an impartial", "an hour"), else "a" ("a university", "a one-off").
+pub fn article_for(w: &str) -> &'static str {
+    let l = w.to_lowercase();
+    let vowel = l.starts_with(['a', 'e', 'i', 'o'])
+        || (l.starts_with('u') && !l.starts_with("uni") && !l.starts_with("use"));
+    let silent_h = ["hour", "honest", "honour", "honor", "heir"]
+        .iter()
+        .any(|h| l.starts_with(h));
+    match (vowel && !l.starts_with("one") && !l.starts_with("eu")) || silent_h {
+        true => "an",
+        false => "a",
     }
 }
 

@@ -469,6 +469,44 @@ fn a_consistent_spinner_swaps_every_occurrence_alike() {
 }
 
 #[test]
+fn a_spinner_that_fixes_articles_leaves_none_misfitting() {
+    use unspin_core::spin::{SpinOptions, Spinner};
+    let u = unspinner();
+    let text = "It was a long debate and an important vote, a huge effort by an \
+                honest team after a difficult year and an awful storm.";
+    // "a"/"an" in the spun texts that no longer fit the next word
+    let misfits = |fix_articles: bool| -> usize {
+        let opts = SpinOptions {
+            rate: 1.0,
+            fix_articles,
+            // the articles themselves stay ("a" → "ampere" is another story)
+            function_word_rate: 0.0,
+            ..SpinOptions::default()
+        };
+        let spinner = Spinner::new(u.model(), opts);
+        (0..30)
+            .map(|salt| {
+                let spun = spinner.spin(text, salt);
+                let words: Vec<&str> = spun
+                    .split(|c: char| c.is_whitespace() || c == ',' || c == '.')
+                    .filter(|w| !w.is_empty())
+                    .collect();
+                words
+                    .windows(2)
+                    .filter(|p| {
+                        (p[0] == "a" || p[0] == "an")
+                            && p[0] != unspin_core::text::article_for(p[1])
+                    })
+                    .count()
+            })
+            .sum()
+    };
+    let left = misfits(false);
+    assert!(left > 5, "only {left} articles left misfitting");
+    assert_eq!(misfits(true), 0);
+}
+
+#[test]
 fn the_spinner_spares_capitalised_words_unless_told_otherwise() {
     use unspin_core::spin::{SpinOptions, Spinner};
     let u = unspinner();

@@ -39,6 +39,11 @@ pub struct Args {
     /// Ministry" → "The Well being Ministry"); 0 spares them all as names.
     #[arg(long, default_value_t = SpinOptions::default().capitalised_rate)]
     capitalised_rate: f64,
+    /// Fit "a"/"an" before a swapped word to the new word ("a longer" →
+    /// "an extended"), as some spinner families do, instead of leaving it
+    /// ("a impartial").
+    #[arg(long)]
+    fix_articles: bool,
     /// Write the spun text only, even for JSONL input.
     #[arg(long)]
     text: bool,
@@ -69,6 +74,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
             familiarity: args.familiarity,
             channel_power: args.channel_power,
             capitalised_rate: args.capitalised_rate,
+            fix_articles: args.fix_articles,
             ..SpinOptions::default()
         },
     );
