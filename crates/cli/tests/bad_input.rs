@@ -339,6 +339,24 @@ fn spin_refuses_draw_exponents_out_of_range() {
 }
 
 #[test]
+fn spin_fix_articles_fits_the_article_to_the_swapped_word() {
+    let text = b"It was a long debate, an important vote, a huge effort and an awful storm.";
+    // the same seed with and without the flag: the swaps are the same, so
+    // the outputs differ exactly where an article was refitted
+    let differ = (0..10).any(|seed| {
+        let seed = seed.to_string();
+        let plain = run(&["spin", "--rate", "1", "--seed", &seed], text);
+        let fixed = run(
+            &["spin", "--rate", "1", "--seed", &seed, "--fix-articles"],
+            text,
+        );
+        assert_eq!(fixed.status.code(), Some(0), "{}", stderr(&fixed));
+        plain.stdout != fixed.stdout
+    });
+    assert!(differ, "--fix-articles changed no output in 10 seeds");
+}
+
+#[test]
 fn set_with_an_unknown_name_or_a_bad_value_is_an_error() {
     let o = run(&["detect", "--set", "no_such_knob=1"], b"text");
     assert_eq!(o.status.code(), Some(2));
