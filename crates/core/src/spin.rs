@@ -7,7 +7,8 @@
 //! inflection and capitalisation, breaking collocations word by word,
 //! leaving the article before a swapped word as it was ("a impartial"),
 //! or, with [`SpinOptions::fix_articles`], fitting it to the new word ("a
-//! longer" → "an extended", as some spinner families do), sparing names (or only those the lexicon lacks, with
+//! longer" → "an extended", as some spinner families do), sparing names
+//! (or only those the lexicon lacks, with
 //! [`SpinOptions::capitalised_rate`]), and spelling out some numbers. Each
 //! occurrence is decided afresh, or, with [`SpinOptions::consistent`],
 //! every occurrence of a word or phrase in a text gets the first
