@@ -13,8 +13,9 @@
 # spinners do, see bench/engine/real_spins.tsv), `--consistent` (every
 # occurrence of a word alike), and the plain thesaurus-channel draw of the
 # first five sessions (`--familiarity 0 --channel-power 1`), for continuity;
-# and at 0.3 once more with capitalised words spun too (`--capitalised-rate`)
-# and with the article fitted to each swapped word (`--fix-articles`).
+# and at 0.3 once more with capitalised words spun too (`--capitalised-rate`),
+# with the article fitted to each swapped word (`--fix-articles`) and with
+# typos (`--typo-rate`).
 # Splits: BBC articles are split by md5(id) mod 2; split A was used to
 # choose the decoder parameters, every figure here is on split B.
 # Output: a table on stdout and bench/out/engine.json.
@@ -50,6 +51,10 @@ report[news_k0.3]=$("$bin" eval --json --pairs "$out/bbc_B_spun_k0.3.jsonl")
 # → "an extended"), where the default spinner leaves it ("a impartial")
 "$bin" spin --fix-articles --rate 0.3 --seed 7 "$out/bbc_B.jsonl" > "$out/bbc_B_spun_f0.3.jsonl"
 report[news_f0.3]=$("$bin" eval --json --pairs "$out/bbc_B_spun_f0.3.jsonl")
+# spinners "spin typos too": 2% of the lower-case words of four letters or
+# more get one ("goverment", "recieved"), about 1% of all words
+"$bin" spin --typo-rate 0.02 --rate 0.3 --seed 7 "$out/bbc_B.jsonl" > "$out/bbc_B_spun_t0.3.jsonl"
+report[news_t0.3]=$("$bin" eval --json --pairs "$out/bbc_B_spun_t0.3.jsonl")
 # short texts, as an analyst pastes them: each paragraph of 15 words or
 # more of the 0.3 pairs, as a pair of its own
 python3 - "$out/bbc_B_spun_0.3.jsonl" "$out/bbc_B_spun_0.3_paragraphs.jsonl" <<'PY'
@@ -118,7 +123,7 @@ m_detect=$(mem "$bin" detect --format jsonl "$out/bbc_all.jsonl")
 python3 - "$out/engine.json" "$bytes" "$t_wc" "$t_detect" "$t_restore" "$m_detect" \
   "${report[news_0.3]}" "${report[news_0.5]}" "${report[news_c0.3]}" "${report[news_c0.5]}" \
   "${report[news_u0.3]}" "${report[news_u0.5]}" "${report[news_k0.3]}" "${report[news_f0.3]}" \
-  "${report[news_para]}" \
+  "${report[news_t0.3]}" "${report[news_para]}" \
   "${report[examples]}" "${report[science_nolist]}" "${report[science_list]}" \
   "${report[news_vocab]}" "${report[science_vocab_nolist]}" "${report[science_vocab_list]}" \
   "${report[science_mixed_nolist]}" "${report[science_mixed_list]}" <<'PY'
@@ -130,6 +135,7 @@ runs = dict(zip(["news spun 0.3", "news spun 0.5", "news spun 0.3, consistent",
                  "news spun 0.5, plain channel",
                  "news spun 0.3, capitalised words at half rate",
                  "news spun 0.3, articles fitted to the swapped word",
+                 "news spun 0.3, with typos",
                  "news spun 0.3, by paragraph",
                  "PRODUCT.md §1 examples",
                  "science, no list", "science, dev list",
@@ -138,7 +144,7 @@ runs = dict(zip(["news spun 0.3", "news spun 0.5", "news spun 0.3, consistent",
                  "science, dev list, --set prior_vocabulary=false",
                  "science, no list, model mixed with the field (--mix 0.5)",
                  "science, dev list, model mixed with the field (--mix 0.5)"],
-                [json.loads(x) for x in sys.argv[7:24]]))
+                [json.loads(x) for x in sys.argv[7:25]]))
 mb = nbytes / 1e6
 speed = {
     "input_mb": mb,

@@ -357,6 +357,37 @@ fn spin_fix_articles_fits_the_article_to_the_swapped_word() {
 }
 
 #[test]
+fn spin_typo_rate_garbles_words_and_must_be_a_share() {
+    let text = b"The government announced a large investment in public transport today.";
+    let plain = run(&["spin", "--rate", "0", "--seed", "3"], text);
+    assert_eq!(
+        plain.stdout,
+        text.iter().chain(b"\n").copied().collect::<Vec<u8>>()
+    );
+    let garbled = run(
+        &["spin", "--rate", "0", "--seed", "3", "--typo-rate", "1"],
+        text,
+    );
+    assert_eq!(garbled.status.code(), Some(0), "{}", stderr(&garbled));
+    // every lower-case word of four letters or more, and nothing else
+    let out = String::from_utf8(garbled.stdout).unwrap();
+    let words: Vec<&str> = out.split_whitespace().collect();
+    assert_eq!(words.len(), 10, "{out}");
+    for (w, was) in words
+        .iter()
+        .zip(std::str::from_utf8(text).unwrap().split_whitespace())
+    {
+        let long = was.trim_end_matches('.').len() >= 4 && was != "The";
+        assert_eq!(*w != was, long, "{was} → {w}");
+    }
+    for bad in ["1.5", "-0.1", "NaN"] {
+        let o = run(&["spin", &format!("--typo-rate={bad}")], text);
+        assert_eq!(o.status.code(), Some(2), "--typo-rate {bad}");
+        assert!(stderr(&o).contains("--typo-rate"), "{}", stderr(&o));
+    }
+}
+
+#[test]
 fn set_with_an_unknown_name_or_a_bad_value_is_an_error() {
     let o = run(&["detect", "--set", "no_such_knob=1"], b"text");
     assert_eq!(o.status.code(), Some(2));

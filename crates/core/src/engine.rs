@@ -730,6 +730,21 @@ impl Unspinner {
     /// of a longer one are made again, which gives the same lattices.
     fn analyze(&self, t: &Text, rate_spun: f64) -> Analysis {
         let p = self.params();
+        // a misspelled word is read as the word it misspells (see
+        // [`crate::typos`]), so that its neighbours, and the word itself,
+        // are decoded in a sentence the model knows
+        let typos = match p.typos {
+            true => crate::typos::find(t, &self.model.lm, &self.model.lexicon),
+            false => Vec::new(),
+        };
+        let respelled;
+        let t = match typos.is_empty() {
+            true => t,
+            false => {
+                respelled = t.respelled(typos.iter().map(|f| (f.word, f.to.as_str())));
+                &respelled
+            }
+        };
         let terms = self.repeated_unknown_words(t);
         let doc_terms = self.doc_terms(t);
         let sentences: Vec<std::ops::Range<usize>> = t.sentences().collect();
@@ -849,7 +864,11 @@ impl Unspinner {
         if spun > 0.5 {
             // a text that reads as spun: its residue of style is the
             // spinner's too (see [`crate::style`])
-            let style = crate::style::find(t);
+            let mut style = crate::style::find(t);
+            // a typo the decoded path left as it is: its spelling is
+            // restored (a change the path made there wins)
+            let changed = |w: usize| second.changes.iter().any(|c| c.0 <= w && w < c.1);
+            style.extend(typos.into_iter().filter(|f| !changed(f.word)));
             let taken: HashSet<usize> = fixes.iter().map(|f| f.word).collect();
             fixes.extend(style.into_iter().filter(|f| !taken.contains(&f.word)));
         }

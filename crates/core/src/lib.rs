@@ -16,6 +16,8 @@
 //! - [`residue`]: spinner residue found by rule (split numbers, spintax).
 //! - [`style`]: residue of style (contractions, number words), applied to
 //!   texts that read as spun.
+//! - [`typos`]: misspelled words, read as what they misspell, and restored
+//!   in texts that read as spun.
 //!
 //! ```no_run
 //! use unspin_core::{Model, Unspinner};
@@ -44,6 +46,7 @@ pub mod spin;
 pub mod style;
 pub mod text;
 pub mod train;
+pub mod typos;
 
 pub use engine::{Unspinner, UnspinnerBuilder};
 pub use error::{Error, Result};

@@ -349,6 +349,9 @@ pub struct Params {
     pub prior_a: f64,
     /// see `prior_a`
     pub prior_b: f64,
+    /// in a text that reads as spun, correct a misspelled word one edit
+    /// from a common one ("goverment"; see [`crate::typos`])
+    pub typos: bool,
     /// free-form description of where the model comes from
     pub provenance: String,
 }
@@ -378,6 +381,7 @@ impl Default for Params {
             unknown_unigram: -5.0,
             flag_threshold: 0.5,
             restore_threshold: 0.0,
+            typos: true,
             doc_a: 60.0,
             doc_b: -3.0,
             prior_a: 120.0,

@@ -12,7 +12,8 @@
 //! [`SpinOptions::capitalised_rate`]), and spelling out some numbers. Each
 //! occurrence is decided afresh, or, with [`SpinOptions::consistent`],
 //! every occurrence of a word or phrase in a text gets the first
-//! occurrence's fate (a spinner with a fixed dictionary). The same seed
+//! occurrence's fate (a spinner with a fixed dictionary). With
+//! [`SpinOptions::typo_rate`], some words then get a typo. The same seed
 //! gives the same output.
 //!
 //! The draw weighs a synonym by its channel probability raised to
@@ -60,6 +61,11 @@ pub struct SpinOptions {
     /// "an extended"), as some spinner families do; off, the article is
     /// left as it was ("a impartial")
     pub fix_articles: bool,
+    /// share of lower-case words of four letters or more that get a typo
+    /// after the swaps (a letter dropped, doubled or replaced by a
+    /// neighbour on the keyboard, or two neighbours swapped; never the
+    /// first letter): spinners "spin typos too" (PRODUCT.md §1)
+    pub typo_rate: f64,
 }
 
 impl Default for SpinOptions {
@@ -74,6 +80,7 @@ impl Default for SpinOptions {
             familiarity: 0.3,
             channel_power: 0.7,
             fix_articles: false,
+            typo_rate: 0.0,
         }
     }
 }
@@ -228,8 +235,67 @@ impl<'a> Spinner<'a> {
             }
         }
         out.push_str(&text[cursor..]);
+        if self.opts.typo_rate > 0.0 {
+            // a stream of its own, so that the swaps stay those of the
+            // same seed without typos
+            let mut rng = SmallRng::seed_from_u64(
+                self.opts.seed ^ salt.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ TYPO_STREAM,
+            );
+            out = garble(&out, self.opts.typo_rate, &mut rng);
+        }
         out
     }
+}
+
+/// Salt of the typo draw's random stream.
+const TYPO_STREAM: u64 = 0x7970_6f73;
+
+/// Keys next to each letter on a QWERTY keyboard, by row.
+const ROWS: [&[u8]; 3] = [b"qwertyuiop", b"asdfghjkl", b"zxcvbnm"];
+
+/// A letter next to `c` in its keyboard row.
+fn neighbour_key(c: u8, rng: &mut SmallRng) -> u8 {
+    for row in ROWS {
+        if let Some(i) = row.iter().position(|&x| x == c) {
+            let left = i.checked_sub(1).map(|j| row[j]);
+            let right = row.get(i + 1).copied();
+            return match (left, right) {
+                (Some(l), Some(r)) => *[l, r].get(rng.gen_range(0..2)).expect("two keys"),
+                (Some(x), None) | (None, Some(x)) => x,
+                (None, None) => c,
+            };
+        }
+    }
+    c
+}
+
+/// `text` with a share `rate` of its lower-case ASCII words of four
+/// letters or more given one typo each.
+fn garble(text: &str, rate: f64, rng: &mut SmallRng) -> String {
+    let t = Text::new(text);
+    let mut out = String::with_capacity(text.len());
+    let mut cursor = 0;
+    for w in t.words() {
+        let word = &text[w.bytes.clone()];
+        if word.len() < 4 || !word.bytes().all(|b| b.is_ascii_lowercase()) || !rng.gen_bool(rate) {
+            continue;
+        }
+        let mut b = word.as_bytes().to_vec();
+        let i = rng.gen_range(1..b.len());
+        match rng.gen_range(0..4) {
+            0 => {
+                b.remove(i);
+            }
+            1 => b.insert(i, b[i]),
+            2 if i + 1 < b.len() && b[i] != b[i + 1] => b.swap(i, i + 1),
+            _ => b[i] = neighbour_key(b[i], rng),
+        }
+        out.push_str(&text[cursor..w.bytes.start]);
+        out.push_str(std::str::from_utf8(&b).expect("ASCII letters"));
+        cursor = w.bytes.end;
+    }
+    out.push_str(&text[cursor..]);
+    out
 }
 
 /// Draws a synonym by its ln weight.

@@ -234,6 +234,17 @@ impl<'a> Text<'a> {
         }
     }
 
+    /// This text with some words read as other lower-case words (a typo
+    /// as what it misspells): offsets, case and sentences stay the
+    /// input's; only [`Word::norm`] changes.
+    pub fn respelled<'w>(&self, words: impl IntoIterator<Item = (usize, &'w str)>) -> Text<'a> {
+        let mut t = self.clone();
+        for (i, norm) in words {
+            t.words[i].norm = norm.to_string();
+        }
+        t
+    }
+
     /// The untouched input.
     pub fn input(&self) -> &'a str {
         self.input
@@ -309,6 +320,26 @@ mod tests {
         assert_eq!(article_for("Impartial"), "an");
         assert_eq!(article_for("one-off"), "a");
         assert_eq!(article_for("longer"), "a");
+    }
+
+    #[test]
+    fn a_respelled_text_changes_only_the_words_read() {
+        let t = Text::new("The goverment met. Then it left.");
+        let r = t.respelled([(1, "government")]);
+        assert_eq!(r.words()[1].norm, "government");
+        assert_eq!(r.word_str(1), "goverment", "the input is untouched");
+        for (a, b) in t
+            .words()
+            .iter()
+            .zip(r.words())
+            .filter(|(a, _)| a.norm != "goverment")
+        {
+            assert_eq!((&a.norm, &a.bytes, a.case), (&b.norm, &b.bytes, b.case));
+        }
+        assert_eq!(
+            t.sentences().collect::<Vec<_>>(),
+            r.sentences().collect::<Vec<_>>()
+        );
     }
 
     #[test]

@@ -85,6 +85,112 @@ fn a_text_read_as_spun_loses_its_contractions_and_number_words_outside_quotes() 
 }
 
 #[test]
+fn a_text_read_as_spun_gets_the_spelling_of_its_typos_back() {
+    let u = unspinner();
+    let spun = "Throughout the Chilly Conflict period, the navy staged joint workout \
+                routines close to the border. The Well being Ministry revealed the whole \
+                variety of lively instances on Tuesday, and officers beleive the \
+                restoration charge had improved since the anouncement.";
+    let r = u.restore(spun);
+    for (from, to) in [("beleive", "believe"), ("anouncement", "announcement")] {
+        let c = r.changes.iter().find(|c| c.from == from).expect(from);
+        assert_eq!(c.to, to, "{c:?}");
+        assert_eq!(c.source.as_deref(), Some("rule"), "{c:?}");
+    }
+    let d = u.detect(spun);
+    let span = d
+        .spans
+        .iter()
+        .find(|s| s.text == "beleive")
+        .expect("a span");
+    assert_eq!(span.suggestion.as_deref(), Some("believe"), "{span:?}");
+    // the rule can be turned off
+    let off = with_params(&u, |p| p.typos = false);
+    assert!(off.restore(spun).text.contains("beleive"));
+    // the same typos in a text that reads as genuine are the writer's
+    let genuine = "The Health Ministry published the total number of active cases on \
+                   Tuesday, and officials beleive the recovery rate had improved since \
+                   the anouncement.";
+    assert_eq!(u.restore(genuine).text, genuine);
+    assert!(u.detect(genuine).spans.is_empty());
+}
+
+#[test]
+fn a_typo_is_decoded_as_the_word_it_misspells() {
+    let u = unspinner();
+    // "confict" blinds the model to the broken collocation around it
+    let spun = "India wants to be seen as a impartial celebration in the dispute over \
+                the chilly confict period.";
+    let r = u.restore(spun);
+    assert!(r.text.contains("over the cold war period"), "{r:?}");
+    let off = with_params(&u, |p| p.typos = false);
+    assert!(off.restore(spun).text.contains("the chilly confict"));
+}
+
+#[test]
+fn typos_are_lower_case_unknown_words_one_edit_from_a_common_one() {
+    use unspin_core::text::Text;
+    let u = unspinner();
+    let m = u.model();
+    let fixes = |s: &str| -> Vec<(String, String)> {
+        let t = Text::new(s);
+        unspin_core::typos::find(&t, m.lm(), m.lexicon())
+            .into_iter()
+            .map(|f| (t.word_str(f.word).to_string(), f.to))
+            .collect()
+    };
+    let one = |a: &str, b: &str| vec![(a.to_string(), b.to_string())];
+    assert_eq!(fixes("They recieved it."), one("recieved", "received"));
+    // no form of "occur", whose past is "occurred"
+    assert_eq!(fixes("It has occured twice."), one("occured", "occurred"));
+    // context chooses between corrections
+    assert_eq!(fixes("It was a wokr of art."), one("wokr", "work"));
+    for left in [
+        "The Recieved said so.",             // capitalised: a name
+        "They recieved it and recieved it.", // repeated: the text's own word
+        "Waves and tsunamis hit the coast.", // a plural of a known word
+        "We saw teh cat.",                   // too short
+        "The qzxvbt said so.",               // nothing one edit away
+        "The goverment said so.",            // a human misspelling the model knows
+    ] {
+        assert!(fixes(left).is_empty(), "{left}: {:?}", fixes(left));
+    }
+}
+
+#[test]
+fn the_spinner_makes_typos_of_one_edit_after_the_swaps() {
+    use unspin_core::spin::{SpinOptions, Spinner};
+    let u = unspinner();
+    let text = "Officials said the number of active cases in the state had fallen \
+                sharply over the past week, and hospitals were coping.";
+    let spin = |typo_rate: f64, salt: u64| {
+        let opts = SpinOptions {
+            seed: 11,
+            typo_rate,
+            ..SpinOptions::default()
+        };
+        Spinner::new(u.model(), opts).spin(text, salt)
+    };
+    let mut garbled = 0;
+    for salt in 0..20 {
+        let (clean, typos) = (spin(0.0, salt), spin(0.5, salt));
+        let (a, b): (Vec<&str>, Vec<&str>) =
+            (clean.split(' ').collect(), typos.split(' ').collect());
+        assert_eq!(a.len(), b.len(), "{clean} / {typos}");
+        for (x, y) in a.iter().zip(&b).filter(|(x, y)| x != y) {
+            garbled += 1;
+            // one edit, never the first letter
+            assert_eq!(x[..1], y[..1], "{x} → {y}");
+            let dropped_or_added = x.len().abs_diff(y.len()) == 1;
+            let same_length =
+                x.len() == y.len() && x.bytes().zip(y.bytes()).filter(|(p, q)| p != q).count() <= 2;
+            assert!(dropped_or_added || same_length, "{x} → {y}");
+        }
+    }
+    assert!(garbled > 40, "only {garbled} typos in 20 texts");
+}
+
+#[test]
 fn restores_numbers_spelled_against_each_other_a_sign_or_a_month() {
     let u = unspinner();
     let spun = "Growth slowed to zero.one% after the eleven September attacks, \

@@ -44,6 +44,10 @@ pub struct Args {
     /// ("a impartial").
     #[arg(long)]
     fix_articles: bool,
+    /// Share of lower-case words of four letters or more given a typo
+    /// after the swaps (spinners "spin typos too").
+    #[arg(long, default_value_t = SpinOptions::default().typo_rate)]
+    typo_rate: f64,
     /// Write the spun text only, even for JSONL input.
     #[arg(long)]
     text: bool,
@@ -53,6 +57,10 @@ pub fn run(args: Args) -> Result<ExitCode> {
     anyhow::ensure!(
         (0.0..=1.0).contains(&args.rate),
         "--rate must be between 0 and 1"
+    );
+    anyhow::ensure!(
+        (0.0..=1.0).contains(&args.typo_rate),
+        "--typo-rate must be between 0 and 1"
     );
     let model = args.model.model()?;
     for (name, x) in [
@@ -75,6 +83,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
             channel_power: args.channel_power,
             capitalised_rate: args.capitalised_rate,
             fix_articles: args.fix_articles,
+            typo_rate: args.typo_rate,
             ..SpinOptions::default()
         },
     );
