@@ -52,7 +52,7 @@ report[news_k0.3]=$("$bin" eval --json --pairs "$out/bbc_B_spun_k0.3.jsonl")
 "$bin" spin --fix-articles --rate 0.3 --seed 7 "$out/bbc_B.jsonl" > "$out/bbc_B_spun_f0.3.jsonl"
 report[news_f0.3]=$("$bin" eval --json --pairs "$out/bbc_B_spun_f0.3.jsonl")
 # spinners "spin typos too": 2% of the lower-case words of four letters or
-# more get one ("goverment", "recieved"), about 1% of all words
+# more get one ("anouncement", "recieved"), about 1% of all words
 "$bin" spin --typo-rate 0.02 --rate 0.3 --seed 7 "$out/bbc_B.jsonl" > "$out/bbc_B_spun_t0.3.jsonl"
 report[news_t0.3]=$("$bin" eval --json --pairs "$out/bbc_B_spun_t0.3.jsonl")
 # short texts, as an analyst pastes them: each paragraph of 15 words or

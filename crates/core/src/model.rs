@@ -349,8 +349,9 @@ pub struct Params {
     pub prior_a: f64,
     /// see `prior_a`
     pub prior_b: f64,
-    /// in a text that reads as spun, correct a misspelled word one edit
-    /// from a common one ("goverment"; see [`crate::typos`])
+    /// read a misspelled word one edit from a common one as that word
+    /// ("anouncement"), and restore its spelling in a text that reads as
+    /// spun (see [`crate::typos`])
     pub typos: bool,
     /// free-form description of where the model comes from
     pub provenance: String,

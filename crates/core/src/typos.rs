@@ -1,7 +1,7 @@
 //! Misspelled words: a spinner "spins typos too" (PRODUCT.md §1). Some
 //! spinners' dictionaries hold misspelled synonyms, others garble a word
 //! now and then so that copy-detectors miss the copy ("recieved",
-//! "goverment", "numbr"). The thesaurus offers nothing for such a word,
+//! "anouncement", "numbr"). The thesaurus offers nothing for such a word,
 //! so the decoder cannot restore it; this rule does.
 //!
 //! A word is taken for a typo when all of these hold:
@@ -24,9 +24,11 @@
 //! spinner, not the writer, made the typo: higher when the text has
 //! several. A correction with less than half the share is not proposed.
 //!
-//! Like the style residue ([`crate::style`]), a misspelling is not proof
-//! of spinning on its own (writers make typos too), so the engine applies
-//! the rule only to a text its first pass reads as spun.
+//! The engine decodes every text with its typos read as the words they
+//! misspell. Like the style residue ([`crate::style`]), a misspelling is
+//! not proof of spinning on its own (writers make typos too), so the
+//! engine flags and restores the typos only in a text its first pass
+//! reads as spun.
 
 use std::collections::HashMap;
 
@@ -46,7 +48,7 @@ pub const MIN_UNIGRAM: f32 = -5.5;
 /// writers make typos too (0.14 per 1,000 words of the BBC articles).
 const LONE_TYPO: f64 = 0.9;
 /// The same when the text has several: a spinner that makes typos makes
-/// many (a genuine BBC article has more than one in 9 of 1,745 articles).
+/// many (a genuine BBC article has more than one in 10 of 1,745 articles).
 const TYPOS: f64 = 0.97;
 /// Words of context on each side that weigh a correction.
 const CONTEXT: usize = 2;
