@@ -6,7 +6,8 @@
 //!
 //! A word is taken for a typo when all of these hold:
 //! - it is written in lower case, in ASCII letters, and has at least
-//!   [`MIN_LEN`] letters (a short word's one-letter neighbours are many);
+//!   [`MIN_LEN`] letters (a short word's one-letter neighbours are many)
+//!   and at most [`MAX_LEN`];
 //! - neither the language model nor the lexicon knows it, and it is no
 //!   inflection of a word the lexicon knows ("occured" is none: "occur"
 //!   makes "occurred") nor a plural ("podcasts"). The model, trained on
@@ -40,6 +41,10 @@ use crate::text::{Case, Text};
 
 /// The fewest letters a word needs to be taken for a typo.
 pub const MIN_LEN: usize = 4;
+/// The most: a word's one-edit neighbours grow with the square of its
+/// length, and English words are shorter ("counterrevolutionaries" has
+/// 22 letters), so a giant token costs nothing.
+pub const MAX_LEN: usize = 24;
 /// The least log10 unigram probability of a correction: a typo of a rare
 /// word cannot be told from an unknown word of its own.
 pub const MIN_UNIGRAM: f32 = -5.5;
@@ -58,7 +63,7 @@ pub fn find(t: &Text, lm: &NgramLm, lexicon: &Lexicon) -> Vec<WordFix> {
     let words = t.words();
     let unknown = |w: &crate::text::Word| {
         w.case == Case::Lower
-            && w.norm.len() >= MIN_LEN
+            && (MIN_LEN..=MAX_LEN).contains(&w.norm.len())
             && w.norm.bytes().all(|b| b.is_ascii_lowercase())
             && lm.id_lenient(&w.norm).is_none()
     };

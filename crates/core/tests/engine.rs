@@ -309,6 +309,8 @@ fn empty_and_odd_inputs_do_not_panic() {
         "a",
         &"word ".repeat(5000),
         &"é".repeat(10_000),
+        // one giant lower-case token: no typo to correct
+        &format!("The {} said.", "q".repeat(200_000)),
     ] {
         let d = u.detect(text);
         assert!((0.0..=1.0).contains(&d.score));
