@@ -24,6 +24,7 @@ need=()
 command -v chromedriver >/dev/null || need+=(chromium-driver)
 command -v wrk >/dev/null || need+=(wrk)
 command -v curl >/dev/null || need+=(curl)
+command -v pdftotext >/dev/null || need+=(poppler-utils)
 command -v node >/dev/null || need+=(nodejs npm)
 if [ ${#need[@]} -gt 0 ]; then
   step "apt-get install ${need[*]}"

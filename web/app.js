@@ -384,17 +384,13 @@
       const f = $("file").files[0];
       if (!f) return;
       $("file").value = "";
-      if (/\.pdf$/i.test(f.name)) {
-        setStatus("PDF files are not read: save " + f.name + " as .docx or text (e.g. pdftotext), or paste its text.", true);
-        return;
-      }
-      if (!/\.(txt|docx)$/i.test(f.name)) {
-        setStatus("Upload a .txt or .docx file: " + f.name + " is neither.", true);
+      if (!/\.(txt|docx|pdf)$/i.test(f.name)) {
+        setStatus("Upload a .txt, .docx or .pdf file: " + f.name + " is none of them.", true);
         return;
       }
       setStatus("Reading " + f.name + "…");
       try {
-        // the server reads the file (Word included) and answers its text
+        // the server reads the file (Word and PDF included) and answers its text
         const res = await fetch("/v1/extract", {
           method: "POST",
           headers: { "Content-Type": "application/octet-stream" },

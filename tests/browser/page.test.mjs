@@ -293,6 +293,31 @@ function storedZip(entries) {
   return Buffer.concat([...parts, dirBuf, end]);
 }
 
+// A one-page PDF with the given lines of ASCII text (Helvetica), made here
+// so the test needs no fixture; the server reads it with pdftotext.
+function pdfOf(lines) {
+  const esc = (l) => l.replace(/[\\()]/g, (c) => "\\" + c);
+  const content = "BT /F1 12 Tf 72 720 Td 14 TL" + lines.map((l) => " (" + esc(l) + ") Tj T*").join("") + " ET";
+  const objects = [
+    "<< /Type /Catalog /Pages 2 0 R >>",
+    "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+    "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+    "<< /Length " + content.length + " >>\nstream\n" + content + "\nendstream",
+    "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+  ];
+  let out = "%PDF-1.4\n";
+  const offsets = [];
+  objects.forEach((o, i) => {
+    offsets.push(out.length);
+    out += i + 1 + " 0 obj\n" + o + "\nendobj\n";
+  });
+  const xref = out.length;
+  out += "xref\n0 " + (objects.length + 1) + "\n0000000000 65535 f \n";
+  for (const o of offsets) out += String(o).padStart(10, "0") + " 00000 n \n";
+  out += "trailer\n<< /Size " + (objects.length + 1) + " /Root 1 0 R >>\nstartxref\n" + xref + "\n%%EOF\n";
+  return Buffer.from(out, "latin1");
+}
+
 test("upload a Word manuscript, analyse it", { timeout: 60_000 }, async () => {
   const page = await context.newPage();
   const problems = [];
@@ -316,9 +341,16 @@ test("upload a Word manuscript, analyse it", { timeout: 60_000 }, async () => {
   await page.waitForFunction(() => /^Done/.test(document.getElementById("status").textContent), null, { timeout: 30_000 });
   assert.ok(Number(await page.textContent("#evidence")) > 0, "no span flagged in the uploaded text");
 
-  // a PDF is refused with advice, and a file of another kind with its name
-  await page.setInputFiles("#file", { name: "paper.pdf", mimeType: "application/pdf", buffer: Buffer.from("%PDF-1.4") });
-  assert.match(await page.textContent("#status"), /PDF files are not read: save paper\.pdf/);
+  // a PDF is read as its lines; a corrupt one is refused with the reason
+  const lines = ["Throughout the Chilly Conflict period,", "the navy staged joint workout routines."];
+  await page.setInputFiles("#file", { name: "paper.pdf", mimeType: "application/pdf", buffer: pdfOf(lines) });
+  await page.waitForFunction(() => /^Loaded/.test(document.getElementById("status").textContent), null, { timeout: 30_000 });
+  assert.equal(await page.inputValue("#text"), lines.join("\n"));
+  assert.match(await page.textContent("#file-name"), /paper\.pdf \(pdf, \d+ bytes\)/);
+  await page.setInputFiles("#file", { name: "broken.pdf", mimeType: "application/pdf", buffer: Buffer.from("%PDF-1.4") });
+  await page.waitForFunction(() => /^Cannot read/.test(document.getElementById("status").textContent), null, { timeout: 30_000 });
+  assert.match(await page.textContent("#status"), /Cannot read broken\.pdf: the PDF is corrupt/);
+  // a file of another kind is refused with its name
   await page.setInputFiles("#file", { name: "figure.png", mimeType: "image/png", buffer: Buffer.from([0x89, 0x50]) });
   assert.match(await page.textContent("#status"), /figure\.png/);
   assert.equal(await page.getAttribute("#status", "role"), "alert");

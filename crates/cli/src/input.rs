@@ -101,11 +101,10 @@ impl InputArgs {
                             continue;
                         }
                     };
-                    // a Word file is analysed as its text (what `unspin
-                    // extract` prints); a PDF gets extract's advice
-                    let document = unspin_extract::Format::sniff(&bytes)
-                        == unspin_extract::Format::Docx
-                        || unspin_extract::is_pdf(&bytes);
+                    // a Word file or a PDF is analysed as its text (what
+                    // `unspin extract` prints)
+                    let document =
+                        unspin_extract::Format::sniff(&bytes) != unspin_extract::Format::Text;
                     let text = if document {
                         extract(&bytes, &name)?
                     } else {
@@ -187,9 +186,11 @@ pub fn sources_of(files: &[PathBuf]) -> Vec<Option<PathBuf>> {
     }
 }
 
-/// The text of a Word or text file named `name`.
+/// The text of a Word, PDF or text file named `name` (a PDF read by
+/// Poppler's `pdftotext`, with its default limits).
 pub fn extract(bytes: &[u8], name: &str) -> Result<String> {
-    unspin_extract::extract(bytes)
+    unspin_extract::Extractor::with_pdf(unspin_extract::PdfReader::default())
+        .extract(bytes)
         .map(|e| e.text)
         .with_context(|| format!("cannot read {name}"))
 }

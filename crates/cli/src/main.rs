@@ -41,8 +41,8 @@ enum Command {
     Serve(cmd::serve::Args),
     /// Mine a corpus for candidate tortured phrases.
     Mine(cmd::mine::Args),
-    /// Print the text of a Word file (.docx) or a text file: what detect and
-    /// restore analyse, and what their offsets refer to.
+    /// Print the text of a Word file (.docx), a PDF or a text file: what
+    /// detect and restore analyse, and what their offsets refer to.
     Extract(cmd::extract::Args),
 }
 

@@ -5,7 +5,7 @@
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
-use unspin_extract::testing::docx_of;
+use unspin_extract::testing::{docx_of, pdf_of};
 
 fn run(args: &[&str], stdin: &[u8]) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_unspin"))
@@ -404,32 +404,44 @@ fn set_with_an_unknown_name_or_a_bad_value_is_an_error() {
 }
 
 #[test]
-fn a_word_file_is_read_as_its_text_and_a_broken_one_is_an_error() {
-    let dir = tempfile::tempdir().unwrap();
-    let file = docx_of(&[
+fn word_and_pdf_files_are_read_as_their_text_and_a_broken_one_is_an_error() {
+    let lines = [
         "A impartial celebration.",
         "The Chilly Conflict period ended.",
-    ]);
-    std::fs::write(dir.path().join("paper.docx"), &file).unwrap();
+    ];
+    for (name, file, broken) in [
+        ("paper.docx", docx_of(&lines), "Word document is corrupt"),
+        ("paper.pdf", pdf_of(&lines), "PDF is corrupt"),
+    ] {
+        a_document_is_read_as_its_text(name, &file, broken);
+    }
+}
+
+/// `extract` prints the text of `file` (holding the two lines of the test
+/// above), detect's spans slice that text, and the file cut in half is an
+/// error naming it and saying `broken`.
+fn a_document_is_read_as_its_text(name: &str, file: &[u8], broken: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join(name), file).unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_unspin"))
-        .args(["extract", "paper.docx"])
+        .args(["extract", name])
         .current_dir(dir.path())
         .output()
         .unwrap();
-    assert!(out.status.success(), "{out:?}");
+    assert!(out.status.success(), "{name}: {out:?}");
     let text = "A impartial celebration.\nThe Chilly Conflict period ended.";
     assert_eq!(String::from_utf8_lossy(&out.stdout), format!("{text}\n"));
     if unspin_core::Model::builtin().is_ok() {
         // detect reads the same text: its spans slice it
         let out = Command::new(env!("CARGO_BIN_EXE_unspin"))
-            .args(["detect", "--json", "paper.docx"])
+            .args(["detect", "--json", name])
             .current_dir(dir.path())
             .output()
             .unwrap();
-        assert!(out.status.success(), "{out:?}");
+        assert!(out.status.success(), "{name}: {out:?}");
         let rec: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         let spans = rec["spans"].as_array().unwrap();
-        assert!(!spans.is_empty(), "{rec}");
+        assert!(!spans.is_empty(), "{name}: {rec}");
         let chars: Vec<char> = text.chars().collect();
         for s in spans {
             let (a, b) = (
@@ -442,19 +454,17 @@ fn a_word_file_is_read_as_its_text_and_a_broken_one_is_an_error() {
             );
         }
     }
-    // a Word file cut short: a clear error naming the file, exit 2
-    std::fs::write(dir.path().join("cut.docx"), &file[..file.len() / 2]).unwrap();
+    // cut short: a clear error naming the file, exit 2
+    let cut = format!("cut-{name}");
+    std::fs::write(dir.path().join(&cut), &file[..file.len() / 2]).unwrap();
     for cmd in ["detect", "extract"] {
         let out = Command::new(env!("CARGO_BIN_EXE_unspin"))
-            .args([cmd, "cut.docx"])
+            .args([cmd, &cut])
             .current_dir(dir.path())
             .output()
             .unwrap();
         assert_eq!(out.status.code(), Some(2), "{cmd}: {out:?}");
         let err = String::from_utf8_lossy(&out.stderr);
-        assert!(
-            err.contains("cut.docx") && err.contains("Word document is corrupt"),
-            "{cmd}: {err}"
-        );
+        assert!(err.contains(&cut) && err.contains(broken), "{cmd}: {err}");
     }
 }

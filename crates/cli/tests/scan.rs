@@ -157,7 +157,7 @@ fn stdin_and_text_files() {
 }
 
 #[test]
-fn word_files_in_a_directory_are_scanned_and_a_pdf_is_reported() {
+fn word_and_pdf_files_in_a_directory_are_scanned_and_a_corrupt_one_is_reported() {
     if !model_ready() {
         return;
     }
@@ -172,15 +172,17 @@ fn word_files_in_a_directory_are_scanned_and_a_pdf_is_reported() {
     .unwrap();
     std::fs::write(docs.join("b.txt"), text).unwrap();
     std::fs::write(docs.join("c.pdf"), b"%PDF-1.7\n%binary").unwrap();
+    std::fs::write(docs.join("d.pdf"), unspin_extract::testing::pdf_of(&[text])).unwrap();
     let r = unspin(&["scan", "-q", "docs"], dir.path());
-    assert_eq!(r.status.code(), Some(2), "the PDF is a bad record");
+    assert_eq!(r.status.code(), Some(2), "the corrupt PDF is a bad record");
     let out: Vec<serde_json::Value> = String::from_utf8_lossy(&r.stdout)
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    assert_eq!(out.len(), 2, "{out:?}");
+    assert_eq!(out.len(), 3, "{out:?}");
     assert!(out[0]["id"].as_str().unwrap().ends_with("a.docx"));
     assert!(out[1]["id"].as_str().unwrap().ends_with("b.txt"));
+    assert!(out[2]["id"].as_str().unwrap().ends_with("d.pdf"));
     assert!(
         !out[0]["spans"].as_array().unwrap().is_empty(),
         "{}",
@@ -190,9 +192,13 @@ fn word_files_in_a_directory_are_scanned_and_a_pdf_is_reported() {
         out[0]["spans"], out[1]["spans"],
         "the Word file reads as its text"
     );
+    assert_eq!(
+        out[2]["spans"], out[1]["spans"],
+        "the PDF reads as its text"
+    );
     let err = String::from_utf8_lossy(&r.stderr);
     assert!(
-        err.contains("c.pdf") && err.contains("PDF files are not read"),
+        err.contains("c.pdf") && err.contains("PDF is corrupt"),
         "{err}"
     );
     assert!(!err.contains("--lossy"), "no UTF-8 advice for a PDF: {err}");

@@ -1,26 +1,30 @@
-//! Plain text out of the files integrity analysts hold: UTF-8 text and Word
-//! documents (`.docx`).
+//! Plain text out of the files integrity analysts hold: UTF-8 text, Word
+//! documents (`.docx`) and PDF.
 //!
-//! unspin analyses text; a suspect manuscript often arrives as a Word file.
-//! [`extract`] recognises the format by its first bytes (not by a file
-//! name, which may lie), and gives the text with one line per paragraph.
-//! The server's upload (`POST /v1/extract`) and the CLI's file input are
-//! faces over it.
+//! unspin analyses text; a suspect manuscript often arrives as a Word file
+//! or a PDF. An [`Extractor`] recognises the format by its first bytes (not
+//! by a file name, which may lie), and gives the text with one line per
+//! paragraph (per line of the page, for a PDF). The server's upload
+//! (`POST /v1/extract`) and the CLI's file input are faces over it.
 //!
 //! - **docx**: the text runs of `word/document.xml`, tabs and line breaks
 //!   kept, one line per paragraph (Office Open XML, read with `zip` and
 //!   `quick-xml`). Headers, footers and notes are not part of the body
 //!   text and are left out.
-//! - **PDF** is refused with an error that says what to do instead. The
-//!   registry's PDF text extractor (`pdf-extract` 0.12) looped for over a
-//!   minute on a 606-byte malformed file that fuzzing found in two
-//!   minutes: a service cannot run that on uploads without a process
-//!   sandbox to kill it.
+//! - **PDF** is read by Poppler's `pdftotext` in a child process
+//!   ([`PdfReader`]), the reader most PDF tools are built on, when the
+//!   extractor has one: a hostile file can make a PDF parser loop (the
+//!   registry's `pdf-extract` 0.12 looped for over a minute on a 606-byte
+//!   file that fuzzing found in two minutes), and a child process is one
+//!   that can be killed at a deadline, its output capped. Without a reader
+//!   ([`extract`], the in-process formats only) a PDF is refused with an
+//!   error that says what to do.
 //! - anything else must be UTF-8 text (a leading byte-order mark is
 //!   dropped); invalid UTF-8 is an error naming the byte offset.
 //!
 //! Every failure is an [`ExtractError`]; nothing here panics on hostile
-//! input, and a zip bomb stops at [`MAX_XML_BYTES`].
+//! input, a zip bomb stops at [`MAX_XML_BYTES`], and a PDF reader that
+//! runs past its time or output limit is killed.
 //!
 //! ```
 //! let got = unspin_extract::extract("An irregular woodland.".as_bytes()).unwrap();
@@ -31,6 +35,10 @@
 use std::io::{Cursor, Read};
 
 use quick_xml::events::Event;
+
+mod pdf;
+
+pub use pdf::PdfReader;
 
 /// The largest `word/document.xml`, decompressed, that is read (a guard
 /// against zip bombs): 256 MiB.
@@ -43,6 +51,8 @@ pub enum Format {
     Text,
     /// Office Open XML word-processing document
     Docx,
+    /// Portable Document Format
+    Pdf,
 }
 
 impl Format {
@@ -51,6 +61,7 @@ impl Format {
         match self {
             Format::Text => "text",
             Format::Docx => "docx",
+            Format::Pdf => "pdf",
         }
     }
 
@@ -58,6 +69,8 @@ impl Format {
     pub fn sniff(bytes: &[u8]) -> Format {
         if bytes.starts_with(b"PK\x03\x04") {
             Format::Docx
+        } else if is_pdf(bytes) {
+            Format::Pdf
         } else {
             Format::Text
         }
@@ -81,28 +94,65 @@ pub enum ExtractError {
     #[error("the Word document is corrupt: {0}")]
     CorruptDocx(String),
     #[error(
-        "PDF files are not read: save the document as .docx or text (e.g. `pdftotext FILE.pdf`)"
+        "PDF files are not read here: save the document as .docx or text (e.g. `pdftotext FILE.pdf`)"
     )]
     Pdf,
+    #[error(
+        "cannot run `{program}` to read the PDF ({reason}): install Poppler's pdftotext \
+         (Debian and Ubuntu: apt-get install poppler-utils), or convert the file to text first"
+    )]
+    PdfReaderMissing { program: String, reason: String },
+    #[error("the PDF is corrupt or cannot be read: {0}")]
+    CorruptPdf(String),
+    #[error("the PDF has no text to read (a scanned image? run OCR on it first)")]
+    PdfNoText,
+    #[error("reading the PDF took longer than {seconds} s and was stopped")]
+    PdfTimeout { seconds: f64 },
+    #[error("the PDF's text is larger than {max} bytes")]
+    PdfTooLarge { max: usize },
+    #[error("the PDF reader failed: {0}")]
+    PdfReaderFailed(String),
 }
 
-/// True for the first bytes of a PDF (which [`extract`] refuses).
+/// True for the first bytes of a PDF.
 pub fn is_pdf(bytes: &[u8]) -> bool {
     bytes.starts_with(b"%PDF-")
 }
 
-/// The text of a file: UTF-8 text or a `.docx`, told apart by their first
-/// bytes (a PDF is refused with [`ExtractError::Pdf`]).
-pub fn extract(bytes: &[u8]) -> Result<Extracted, ExtractError> {
-    if is_pdf(bytes) {
-        return Err(ExtractError::Pdf);
+/// Reads files as text: the in-process formats (UTF-8 text, `.docx`) and,
+/// when a [`PdfReader`] is set, PDF.
+#[derive(Clone, Debug, Default)]
+pub struct Extractor {
+    /// reads PDF files; `None` refuses them with [`ExtractError::Pdf`]
+    pub pdf: Option<PdfReader>,
+}
+
+impl Extractor {
+    /// An extractor that reads PDF files with `reader`.
+    pub fn with_pdf(reader: PdfReader) -> Extractor {
+        Extractor { pdf: Some(reader) }
     }
-    let format = Format::sniff(bytes);
-    let text = match format {
-        Format::Text => plain(bytes)?,
-        Format::Docx => docx(bytes)?,
-    };
-    Ok(Extracted { format, text })
+
+    /// The text of a file, told apart by its first bytes.
+    pub fn extract(&self, bytes: &[u8]) -> Result<Extracted, ExtractError> {
+        let format = Format::sniff(bytes);
+        let text = match format {
+            Format::Text => plain(bytes)?,
+            Format::Docx => docx(bytes)?,
+            Format::Pdf => match &self.pdf {
+                Some(reader) => reader.text(bytes)?,
+                None => return Err(ExtractError::Pdf),
+            },
+        };
+        Ok(Extracted { format, text })
+    }
+}
+
+/// The text of a file: UTF-8 text or a `.docx`, told apart by their first
+/// bytes, in this process (a PDF is refused with [`ExtractError::Pdf`]; an
+/// [`Extractor`] with a [`PdfReader`] reads it).
+pub fn extract(bytes: &[u8]) -> Result<Extracted, ExtractError> {
+    Extractor::default().extract(bytes)
 }
 
 fn plain(bytes: &[u8]) -> Result<String, ExtractError> {
@@ -171,11 +221,56 @@ fn body_text(xml: &str) -> Result<String, quick_xml::Error> {
     Ok(out.trim_end().to_string())
 }
 
-/// Word files for tests of the faces over [`extract`] (feature `testing`):
-/// the CLI's and the server's tests upload them.
+/// Word and PDF files for tests of the faces over [`extract`] (feature
+/// `testing`): the CLI's and the server's tests upload them.
 #[cfg(feature = "testing")]
 pub mod testing {
     use std::io::Write;
+
+    /// A one-page PDF with `lines` of text in Helvetica, one under the
+    /// other (ASCII; parentheses and backslashes are escaped here).
+    pub fn pdf_of(lines: &[&str]) -> Vec<u8> {
+        let mut content = String::from("BT /F1 12 Tf 72 720 Td 14 TL");
+        for line in lines {
+            let escaped = line
+                .replace('\\', "\\\\")
+                .replace('(', "\\(")
+                .replace(')', "\\)");
+            content.push_str(&format!(" ({escaped}) Tj T*"));
+        }
+        content.push_str(" ET");
+        let objects = [
+            "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
+            "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_string(),
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R \
+             /Resources << /Font << /F1 5 0 R >> >> >>"
+                .to_string(),
+            format!(
+                "<< /Length {} >>\nstream\n{content}\nendstream",
+                content.len()
+            ),
+            "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_string(),
+        ];
+        let mut out = String::from("%PDF-1.4\n");
+        let mut offsets = Vec::new();
+        for (i, object) in objects.iter().enumerate() {
+            offsets.push(out.len());
+            out.push_str(&format!("{} 0 obj\n{object}\nendobj\n", i + 1));
+        }
+        let xref = out.len();
+        out.push_str(&format!(
+            "xref\n0 {}\n0000000000 65535 f \n",
+            objects.len() + 1
+        ));
+        for offset in offsets {
+            out.push_str(&format!("{offset:010} 00000 n \n"));
+        }
+        out.push_str(&format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        ));
+        out.into_bytes()
+    }
 
     /// A zip archive of `(name, content)` entries, deflated.
     pub fn zip_of(entries: &[(&str, &str)]) -> Vec<u8> {

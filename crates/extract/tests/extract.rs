@@ -1,8 +1,11 @@
 //! Extraction from real files made here (.docx by the `zip` crate) and
 //! the bad inputs an upload form receives.
 
-use unspin_extract::testing::zip_of;
-use unspin_extract::{extract, ExtractError, Format};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use unspin_extract::testing::{docx_of, pdf_of, zip_of};
+use unspin_extract::{extract, ExtractError, Extractor, Format, PdfReader};
 
 const DOCUMENT_XML: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">
@@ -47,10 +50,136 @@ fn a_zip_that_is_not_word_or_is_cut_short_is_an_error() {
 }
 
 #[test]
-fn a_pdf_is_refused_with_what_to_do() {
-    let err = extract(b"%PDF-1.4\n1 0 obj << >> endobj").unwrap_err();
+fn a_pdf_is_refused_with_what_to_do_when_no_reader_is_set() {
+    let err = extract(&pdf_of(&["text"])).unwrap_err();
     assert!(matches!(err, ExtractError::Pdf), "{err:?}");
     assert!(err.to_string().contains("pdftotext"), "{err}");
+    assert_eq!(Format::sniff(b"%PDF-1.7"), Format::Pdf);
+}
+
+/// Poppler's `pdftotext`, which these tests need (`.ci/run` installs it).
+fn poppler() -> Extractor {
+    let reader = PdfReader::default();
+    let found = std::process::Command::new(&reader.program)
+        .arg("-v")
+        .output()
+        .is_ok();
+    assert!(
+        found,
+        "these tests need pdftotext: apt-get install poppler-utils"
+    );
+    Extractor::with_pdf(reader)
+}
+
+#[test]
+fn a_pdf_is_read_line_by_line_with_pdftotext() {
+    let file = pdf_of(&[
+        "They surpass the alliances of the Chilly Conflict period.",
+        "An irregular woodland (a classifier) beats the baseline.",
+    ]);
+    let got = poppler().extract(&file).unwrap();
+    assert_eq!(got.format, Format::Pdf);
+    assert_eq!(
+        got.text,
+        "They surpass the alliances of the Chilly Conflict period.\n\
+         An irregular woodland (a classifier) beats the baseline."
+    );
+    // the other formats read as before
+    let e = poppler();
+    assert_eq!(e.extract(b"plain").unwrap().text, "plain");
+    let docx = e.extract(&docx_of(&["A impartial celebration."])).unwrap();
+    assert_eq!(
+        (docx.format, docx.text.as_str()),
+        (Format::Docx, "A impartial celebration.")
+    );
+}
+
+#[test]
+fn a_corrupt_or_empty_pdf_is_an_error_that_says_so() {
+    let e = poppler();
+    let err = e.extract(b"%PDF-1.4\n1 0 obj << >> endobj").unwrap_err();
+    assert!(matches!(err, ExtractError::CorruptPdf(_)), "{err:?}");
+    // pdftotext's own words say what is wrong ("Couldn't read xref table")
+    assert!(err.to_string().to_lowercase().contains("xref"), "{err}");
+    let file = pdf_of(&[]);
+    let err = e.extract(&file).unwrap_err();
+    assert!(matches!(err, ExtractError::PdfNoText), "{err:?}");
+    assert!(err.to_string().contains("OCR"), "{err}");
+    // cut short
+    let err = e.extract(&file[..file.len() / 2]).unwrap_err();
+    assert!(matches!(err, ExtractError::CorruptPdf(_)), "{err:?}");
+}
+
+#[test]
+fn a_missing_reader_says_what_to_install() {
+    let e = Extractor::with_pdf(PdfReader {
+        program: PathBuf::from("/nonexistent/pdftotext"),
+        ..PdfReader::default()
+    });
+    let err = e.extract(&pdf_of(&["text"])).unwrap_err();
+    assert!(
+        matches!(err, ExtractError::PdfReaderMissing { .. }),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("poppler-utils"), "{err}");
+}
+
+/// A stand-in for pdftotext: a shell script running `body`.
+fn fake_reader(dir: &Path, body: &str) -> PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let path = dir.join("fake-pdftotext");
+    std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    path
+}
+
+#[test]
+fn a_reader_that_hangs_is_killed_at_the_deadline() {
+    let dir = tempfile::tempdir().unwrap();
+    // it reads nothing and writes nothing: the PDF parser that loops
+    let e = Extractor::with_pdf(PdfReader {
+        program: fake_reader(dir.path(), "exec sleep 60"),
+        timeout: Duration::from_millis(300),
+        ..PdfReader::default()
+    });
+    let started = Instant::now();
+    let err = e.extract(&pdf_of(&["text"])).unwrap_err();
+    assert!(matches!(err, ExtractError::PdfTimeout { .. }), "{err:?}");
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "{:?}",
+        started.elapsed()
+    );
+    // one that writes without end is stopped too, its output capped
+    let e = Extractor::with_pdf(PdfReader {
+        program: fake_reader(dir.path(), "exec yes spun"),
+        timeout: Duration::from_millis(300),
+        max_text_bytes: 1000,
+    });
+    let err = e.extract(&pdf_of(&["text"])).unwrap_err();
+    assert!(matches!(err, ExtractError::PdfTimeout { .. }), "{err:?}");
+}
+
+#[test]
+fn text_over_the_limit_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let e = Extractor::with_pdf(PdfReader {
+        program: fake_reader(dir.path(), "cat >/dev/null; exec head -c 5000 /dev/zero"),
+        max_text_bytes: 1000,
+        ..PdfReader::default()
+    });
+    let err = e.extract(&pdf_of(&["text"])).unwrap_err();
+    assert!(
+        matches!(err, ExtractError::PdfTooLarge { max: 1000 }),
+        "{err:?}"
+    );
+    // at the limit it is read
+    let e = Extractor::with_pdf(PdfReader {
+        program: fake_reader(dir.path(), "cat >/dev/null; printf 'spun text'"),
+        max_text_bytes: 9,
+        ..PdfReader::default()
+    });
+    assert_eq!(e.extract(&pdf_of(&["x"])).unwrap().text, "spun text");
 }
 
 #[test]

@@ -165,7 +165,7 @@ pub enum FormatKind {
     /// One `{"id", "text", ...}` record per line.
     Jsonl,
     /// The whole file is one document, its id the path; a Word file
-    /// (.docx) gives its text.
+    /// (.docx) or a PDF gives its text.
     Text,
     /// WARC: each `conversion` (WET), `resource` or `response` record with
     /// a text payload is one document, its id the `WARC-Record-ID`.
@@ -293,7 +293,7 @@ pub(crate) fn format_from_name(path: &Path) -> Option<FormatKind> {
     match ext {
         "jsonl" | "ndjson" | "json" => Some(FormatKind::Jsonl),
         "warc" | "wet" => Some(FormatKind::Warc),
-        "txt" | "text" | "md" | "docx" => Some(FormatKind::Text),
+        "txt" | "text" | "md" | "docx" | "pdf" => Some(FormatKind::Text),
         _ => None,
     }
 }

@@ -5,7 +5,7 @@
 //! JSONL helpers.
 //!
 //! Inputs are JSONL (`{"id", "text", ...}`, other fields passed through),
-//! plain-text and Word (.docx) files and directories, and WARC files
+//! plain-text, Word (.docx) and PDF files and directories, and WARC files
 //! (Common Crawl WARC and WET), each plain or gzip/zstd-compressed
 //! ([`input`]). Output is one JSON line per good record — the record's
 //! other fields, `id`, then the detect fields `score` and `spans`

@@ -65,14 +65,13 @@ pub fn decode(bytes: Vec<u8>, lossy: bool) -> Result<String, String> {
     }
 }
 
-/// The text of a whole file read as one document: a Word file (.docx) is
-/// read by [`unspin_extract`], a PDF refused with its advice, anything else
-/// decoded as by [`decode`].
+/// The text of a whole file read as one document: a Word file (.docx) or
+/// a PDF (through Poppler's `pdftotext`, with its default limits) is read
+/// by [`unspin_extract`], anything else decoded as by [`decode`].
 pub fn decode_document(bytes: Vec<u8>, lossy: bool) -> Result<String, String> {
-    if unspin_extract::is_pdf(&bytes)
-        || unspin_extract::Format::sniff(&bytes) == unspin_extract::Format::Docx
-    {
-        return unspin_extract::extract(&bytes)
+    if unspin_extract::Format::sniff(&bytes) != unspin_extract::Format::Text {
+        return unspin_extract::Extractor::with_pdf(unspin_extract::PdfReader::default())
+            .extract(&bytes)
             .map(|e| e.text)
             .map_err(|e| e.to_string());
     }
@@ -206,14 +205,19 @@ mod tests {
     }
 
     #[test]
-    fn a_word_file_is_its_text_and_a_pdf_is_refused() {
+    fn word_and_pdf_files_are_their_text_and_a_corrupt_pdf_is_an_error() {
         let docx = unspin_extract::testing::docx_of(&["A impartial celebration."]);
         assert_eq!(
             decode_document(docx, false).unwrap(),
             "A impartial celebration."
         );
+        let pdf = unspin_extract::testing::pdf_of(&["A impartial celebration."]);
+        assert_eq!(
+            decode_document(pdf, false).unwrap(),
+            "A impartial celebration."
+        );
         let e = decode_document(b"%PDF-1.7 ...".to_vec(), true).unwrap_err();
-        assert!(e.contains("PDF"), "{e}");
+        assert!(e.contains("PDF is corrupt"), "{e}");
         let e = decode_document(b"PK\x03\x04 broken".to_vec(), true).unwrap_err();
         assert!(e.contains("corrupt") || e.contains("zip"), "{e}");
         assert_eq!(decode_document(b"plain".to_vec(), false).unwrap(), "plain");

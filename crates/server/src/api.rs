@@ -319,13 +319,28 @@ async fn trace(
     Ok(Json(record(id, extra, &json!({ "matches": matches }))?))
 }
 
-/// The text of an uploaded file (the raw bytes of a .txt or .docx),
-/// for the web page's upload: `{"format", "text"}`.
+/// The text of an uploaded file (the raw bytes of a .txt, .docx or PDF),
+/// for the web page's upload: `{"format", "text"}`. A PDF's reader is
+/// killed at the request's time limit.
 async fn extract(State(st): State<Arc<AppState>>, body: Body) -> Result<Json<Value>, ApiError> {
     let bytes = body.map_err(|rej| body_rejection(rej, st.limits.body_bytes))?;
-    let got = blocking(move || unspin_extract::extract(&bytes))
+    let extractor = unspin_extract::Extractor::with_pdf(unspin_extract::PdfReader {
+        timeout: st.limits.timeout,
+        ..unspin_extract::PdfReader::default()
+    });
+    let got = blocking(move || extractor.extract(&bytes))
         .await?
-        .map_err(|e| ApiError::unprocessable(e.to_string()))?;
+        .map_err(|e| {
+            use unspin_extract::ExtractError as E;
+            let status = match e {
+                // the server's lack, not the file's fault
+                E::Pdf | E::PdfReaderMissing { .. } => StatusCode::NOT_IMPLEMENTED,
+                E::PdfTimeout { .. } => StatusCode::SERVICE_UNAVAILABLE,
+                E::PdfReaderFailed(_) => StatusCode::INTERNAL_SERVER_ERROR,
+                _ => StatusCode::UNPROCESSABLE_ENTITY,
+            };
+            ApiError::new(status, e.to_string())
+        })?;
     tracing::debug!(
         format = got.format.name(),
         chars = got.text.len(),

@@ -12,7 +12,7 @@
 //! | `POST /v1/detect` | `{"id", "text"}` → `{"id", "score", "spans"}` |
 //! | `POST /v1/restore` | `{"id", "text"}` → `{"id", "text", "changes"}` (by reference too, with a [`Tracer`]) |
 //! | `POST /v1/trace` | `{"id", "text"}` → `{"id", "matches"}` (needs a [`Tracer`], else 501) |
-//! | `POST /v1/extract` | the bytes of a .txt or .docx → `{"format", "text"}` (the page's upload; [`unspin_extract`]) |
+//! | `POST /v1/extract` | the bytes of a .txt, .docx or PDF → `{"format", "text"}` (the page's upload; [`unspin_extract`]; a PDF through Poppler's `pdftotext`) |
 //! | `GET /healthz` | liveness and what is loaded |
 //! | `GET /openapi.json` | the OpenAPI 3.1 document of these routes ([`openapi`]) |
 //! | `GET /` | the web page (assets embedded in the binary, no network) |

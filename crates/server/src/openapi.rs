@@ -100,7 +100,7 @@ pub fn document() -> Value {
             "/v1/extract": {
                 "post": {
                     "summary": "The text of an uploaded file",
-                    "description": "The body is the file itself: UTF-8 text or a Word document (.docx), told apart by their first bytes. The answer is the text to send to the analysis routes, one line per paragraph. A PDF is refused (422) with advice: convert it to text first.",
+                    "description": "The body is the file itself: UTF-8 text, a Word document (.docx) or a PDF, told apart by their first bytes. The answer is the text to send to the analysis routes, one line per paragraph (per line of the page for a PDF, read by Poppler's pdftotext in a child process that is stopped at the time limit).",
                     "requestBody": {
                         "required": true,
                         "content": { "application/octet-stream": {
@@ -114,8 +114,9 @@ pub fn document() -> Value {
                             "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Extracted" } } }
                         },
                         "413": { "description": "The file is larger than the server's limit (see `/healthz`).", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } },
-                        "422": { "description": "The file is not UTF-8 text or a readable .docx (a PDF is refused here too).", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } },
+                        "422": { "description": "The file is not UTF-8 text, a readable .docx or a PDF with text (a corrupt PDF, or a scan without a text layer).", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } },
                         "500": { "description": "The extraction failed.", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } },
+                        "501": { "description": "The file is a PDF and the server has no PDF reader (Poppler's pdftotext is not installed).", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } },
                         "503": { "description": "The request took longer than the server's time limit.", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } }
                     }
                 }
@@ -216,7 +217,7 @@ pub fn document() -> Value {
                 "type": "object",
                 "required": ["format", "text"],
                 "properties": {
-                    "format": { "type": "string", "enum": ["text", "docx"] },
+                    "format": { "type": "string", "enum": ["text", "docx", "pdf"] },
                     "text": { "type": "string" }
                 }
             },

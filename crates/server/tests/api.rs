@@ -12,7 +12,7 @@ use axum::http::{Method, StatusCode};
 use common::*;
 use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use unspin_extract::testing::docx_of;
+use unspin_extract::testing::{docx_of, pdf_of};
 use unspin_server::{Limits, Tracer};
 
 const ENDPOINTS: [&str; 3] = ["/v1/detect", "/v1/restore", "/v1/trace"];
@@ -464,11 +464,27 @@ async fn extract_gives_the_text_of_an_upload() {
     )
     .await;
     assert_eq!(a.body, json!({"format": "text", "text": "plain"}));
-    // a file no format reads, a Word file cut short, a file over the limit
+    // a PDF is read by pdftotext (which `.ci/run` installs)
+    let a = call(
+        &router,
+        Method::POST,
+        "/v1/extract",
+        None,
+        pdf_of(&["A impartial celebration.", "The Chilly Conflict period."]),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+    assert_eq!(
+        a.body,
+        json!({"format": "pdf", "text": "A impartial celebration.\nThe Chilly Conflict period."})
+    );
+    // a file no format reads, a Word file cut short, a corrupt PDF, a PDF
+    // with no text, a file over the limit
     for (bytes, status) in [
         (b"\xff\xfe\x00binary".to_vec(), 422),
         (docx_of(&["x"])[..60].to_vec(), 422),
         (b"%PDF-1.4 nothing else".to_vec(), 422),
+        (pdf_of(&[]), 422),
         (vec![b'x'; 4001], 413),
     ] {
         let a = call(&router, Method::POST, "/v1/extract", None, bytes).await;

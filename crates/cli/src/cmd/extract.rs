@@ -1,5 +1,5 @@
-//! `unspin extract`: the text of Word files and text files, as detect and
-//! restore read them (their offsets refer to this text).
+//! `unspin extract`: the text of Word files, PDF files and text files, as
+//! detect and restore read them (their offsets refer to this text).
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -10,7 +10,8 @@ use anyhow::{Context, Result};
 /// Flags of `unspin extract`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Files to read: .docx or UTF-8 text (told apart by their bytes).
+    /// Files to read: .docx, PDF (through Poppler's pdftotext) or UTF-8 text
+    /// (told apart by their bytes).
     #[arg(required = true)]
     files: Vec<PathBuf>,
 }

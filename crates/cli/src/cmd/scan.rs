@@ -20,7 +20,7 @@ use super::{exit_code, ModelArgs};
 pub enum ScanFormat {
     /// one `{"id", "text", ...}` record per line
     Jsonl,
-    /// each file is one document (a Word .docx file gives its text)
+    /// each file is one document (a Word .docx file or a PDF gives its text)
     Text,
     /// WARC / WET records (Common Crawl)
     Warc,
@@ -29,7 +29,7 @@ pub enum ScanFormat {
 /// Flags of `unspin scan`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Inputs: JSONL, plain-text and Word (.docx) files, directories,
+    /// Inputs: JSONL, plain-text, Word (.docx) and PDF files, directories,
     /// WARC/WET; plain, gzip or zstd. Standard input when none (or "-").
     files: Vec<PathBuf>,
     /// Input format for every input (default: from each file's name, else
