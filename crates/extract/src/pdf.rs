@@ -15,7 +15,9 @@ use crate::ExtractError;
 const MAX_STDERR_BYTES: u64 = 16 << 10;
 
 /// Reads the text of a PDF with Poppler's `pdftotext` (Debian's
-/// `poppler-utils`): UTF-8, one line per line of the page, no page breaks.
+/// `poppler-utils`): UTF-8, one line per line of the page, no page breaks;
+/// a word hyphenated at a line end comes back whole ("base-" "line" is
+/// "baseline"), which the analysis needs: fragments read as unknown words.
 #[derive(Clone, Debug)]
 pub struct PdfReader {
     /// the program: a name looked up on `PATH`, or a path

@@ -75,14 +75,17 @@ fn poppler() -> Extractor {
 fn a_pdf_is_read_line_by_line_with_pdftotext() {
     let file = pdf_of(&[
         "They surpass the alliances of the Chilly Conflict period.",
-        "An irregular woodland (a classifier) beats the baseline.",
+        "An irregular woodland (a classifier) beats the base-",
+        "line, by a wide margin -",
+        "and fast.",
     ]);
     let got = poppler().extract(&file).unwrap();
     assert_eq!(got.format, Format::Pdf);
+    // pdftotext puts a word hyphenated at a line end back together
     assert_eq!(
         got.text,
         "They surpass the alliances of the Chilly Conflict period.\n\
-         An irregular woodland (a classifier) beats the baseline."
+         An irregular woodland (a classifier) beats the baseline, by a wide margin and fast."
     );
     // the other formats read as before
     let e = poppler();
