@@ -6,8 +6,11 @@
 //! - `response` records: the HTTP body, after the HTTP headers; an HTML
 //!   body is turned into text (scripts, styles and tags dropped, entities
 //!   decoded, block elements become line breaks), a `text/plain` body is
-//!   kept as it is, any other payload type (images, PDF...) is not a
-//!   document;
+//!   kept as it is, a PDF (`application/pdf`: papers on publishers' sites)
+//!   is read by Poppler's `pdftotext` ([`unspin_extract::PdfReader`]),
+//!   and any other payload type (images, scripts...) is not a document.
+//!   A PDF the crawler cut short (`WARC-Truncated`, Common Crawl's 1 MiB
+//!   cap) cannot be read: it is reported as a bad record with that reason;
 //! - every other type (`warcinfo`, `request`, `metadata`, `revisit`...) is
 //!   metadata, not a document.
 //!
@@ -50,11 +53,27 @@ pub(crate) fn to_document(
         _ => return Ok(None),
     };
     let is_html = content_type.contains("html");
-    if !(is_html || content_type.starts_with("text/") || content_type.is_empty()) {
+    let is_pdf = content_type.starts_with("application/pdf");
+    if !(is_html || is_pdf || content_type.starts_with("text/") || content_type.is_empty()) {
         return Ok(None);
     }
-    let raw = decode(payload.to_vec(), lossy)?;
-    let text = if is_html { html_to_text(&raw) } else { raw };
+    let text = if is_pdf {
+        if let Some(why) = header(WarcHeader::Truncated) {
+            return Err(format!(
+                "a PDF cut short by the crawler (WARC-Truncated: {why}) cannot be read"
+            ));
+        }
+        unspin_extract::PdfReader::default()
+            .text(payload)
+            .map_err(|e| e.to_string())?
+    } else {
+        let raw = decode(payload.to_vec(), lossy)?;
+        if is_html {
+            html_to_text(&raw)
+        } else {
+            raw
+        }
+    };
     let mut extra = Map::new();
     if let Some(uri) = header(WarcHeader::TargetURI) {
         extra.insert("url".into(), Value::from(uri));

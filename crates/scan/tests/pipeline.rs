@@ -369,9 +369,21 @@ fn text_files_and_directories_are_documents() {
 }
 
 fn warc_record(kind: &str, id: &str, uri: &str, content_type: &str, block: &[u8]) -> Vec<u8> {
+    warc_record_with(kind, id, uri, content_type, "", block)
+}
+
+/// A WARC record with `more` header lines (each ending in CRLF).
+fn warc_record_with(
+    kind: &str,
+    id: &str,
+    uri: &str,
+    content_type: &str,
+    more: &str,
+    block: &[u8],
+) -> Vec<u8> {
     let mut r = format!(
         "WARC/1.0\r\nWARC-Type: {kind}\r\nWARC-Record-ID: <urn:uuid:{id}>\r\nWARC-Date: 2024-01-01T00:00:00Z\r\n\
-         WARC-Target-URI: {uri}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\r\n",
+         WARC-Target-URI: {uri}\r\nContent-Type: {content_type}\r\n{more}Content-Length: {}\r\n\r\n",
         block.len()
     )
     .into_bytes();
@@ -457,6 +469,54 @@ fn warc_and_wet_records_are_documents() {
     assert_eq!(c.lines().count(), 1);
     assert_eq!(s.counts.bad, 1);
     assert_eq!(obs.bad[0].location, Location::Record(5));
+}
+
+#[test]
+fn a_pdf_response_in_a_warc_is_a_document_unless_cut_short() {
+    let Some(u) = unspinner() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let response = |pdf: &[u8]| {
+        let mut body = b"HTTP/1.1 200 OK\r\nContent-Type: application/pdf\r\n\r\n".to_vec();
+        body.extend_from_slice(pdf);
+        body
+    };
+    let pdf = unspin_extract::testing::pdf_of(&[TEXTS[2]]);
+    let kind = "application/http; msgtype=response";
+    let records = [
+        warc_record(
+            "response",
+            "1",
+            "http://a.example/p.pdf",
+            kind,
+            &response(&pdf),
+        ),
+        warc_record_with(
+            "response",
+            "2",
+            "http://a.example/big.pdf",
+            kind,
+            "WARC-Truncated: length\r\n",
+            &response(&pdf[..pdf.len() / 2]),
+        ),
+    ];
+    let scanner = Scanner::new(u.clone());
+    let (out, s, obs) = run(
+        &scanner,
+        &[write(dir.path(), "pdf.warc", &records.concat())],
+    );
+    let recs: Vec<Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(recs.len(), 1, "{out}");
+    assert_eq!(recs[0]["url"], "http://a.example/p.pdf");
+    assert_eq!(recs[0]["spans"], reparse(&u.detect(TEXTS[2]).spans));
+    assert_eq!(s.counts.bad, 1);
+    assert!(
+        obs.bad[0].to_string().contains("WARC-Truncated"),
+        "{:?}",
+        obs.bad
+    );
 }
 
 struct Tag;
