@@ -67,7 +67,7 @@ timeout 300 "$BIN" index build --quiet --index "$WORK/refs.idx" "$WORK/refs.json
 BODY_LIMIT=262144
 step "start unspin serve on 127.0.0.1 (free port)"
 # shellcheck disable=SC2086
-"$BIN" serve --addr 127.0.0.1:0 --index "$WORK/refs.idx" --body-limit "$BODY_LIMIT" --log-json \
+"$BIN" serve --addr 127.0.0.1:0 --index "$WORK/refs.idx" --body-limit "$BODY_LIMIT" --upload-limit 1048576 --log-json \
   ${UNSPIN_SERVE_ARGS:-} 2>"$WORK/server.log" &
 SERVER_PID=$!
 URL=""

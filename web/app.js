@@ -388,6 +388,11 @@
         setStatus("Upload a .txt, .docx or .pdf file: " + f.name + " is none of them.", true);
         return;
       }
+      const max = state.health && state.health.limits ? state.health.limits.upload_bytes : null;
+      if (max && f.size > max) {
+        setStatus(f.name + " (" + f.size + " bytes) is larger than the server's upload limit of " + max + " bytes.", true);
+        return;
+      }
       setStatus("Reading " + f.name + "…");
       try {
         // the server reads the file (Word and PDF included) and answers its text

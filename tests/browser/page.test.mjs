@@ -350,6 +350,10 @@ test("upload a Word manuscript, analyse it", { timeout: 60_000 }, async () => {
   await page.setInputFiles("#file", { name: "broken.pdf", mimeType: "application/pdf", buffer: Buffer.from("%PDF-1.4") });
   await page.waitForFunction(() => /^Cannot read/.test(document.getElementById("status").textContent), null, { timeout: 30_000 });
   assert.match(await page.textContent("#status"), /Cannot read broken\.pdf: the PDF is corrupt/);
+  // a file over the server's upload limit is refused in the page, the limit named
+  const uploadLimit = await page.evaluate(async () => (await (await fetch("/healthz")).json()).limits.upload_bytes);
+  await page.setInputFiles("#file", { name: "huge.pdf", mimeType: "application/pdf", buffer: Buffer.alloc(uploadLimit + 1, 0x41) });
+  assert.match(await page.textContent("#status"), new RegExp("huge\\.pdf .*upload limit of " + uploadLimit));
   // a file of another kind is refused with its name
   await page.setInputFiles("#file", { name: "figure.png", mimeType: "image/png", buffer: Buffer.from([0x89, 0x50]) });
   assert.match(await page.textContent("#status"), /figure\.png/);

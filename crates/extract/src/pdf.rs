@@ -12,7 +12,7 @@ use wait_timeout::ChildExt;
 use crate::ExtractError;
 
 /// The most of the reader's error output kept for the error message.
-const MAX_STDERR_BYTES: u64 = 16 << 10;
+const MAX_STDERR_BYTES: usize = 16 << 10;
 
 /// Reads the text of a PDF with Poppler's `pdftotext` (Debian's
 /// `poppler-utils`): UTF-8, one line per line of the page, no page breaks;
@@ -53,7 +53,7 @@ impl PdfReader {
                 program: program.clone(),
                 reason: e.to_string(),
             })?;
-        let (Some(mut stdin), Some(mut stdout), Some(stderr)) =
+        let (Some(mut stdin), Some(mut stdout), Some(mut stderr)) =
             (child.stdin.take(), child.stdout.take(), child.stderr.take())
         else {
             unreachable!("all three streams are piped");
@@ -65,30 +65,8 @@ impl PdfReader {
             scope.spawn(move || {
                 let _ = stdin.write_all(pdf);
             });
-            // all output is read, so the reader never blocks on a full pipe,
-            // but no more than `max + 1` bytes are kept
-            let out = scope.spawn(move || {
-                let (mut kept, mut total) = (Vec::new(), 0usize);
-                let mut chunk = vec![0u8; 64 << 10];
-                loop {
-                    match stdout.read(&mut chunk) {
-                        Ok(0) => break,
-                        Ok(n) => {
-                            total = total.saturating_add(n);
-                            let room = (max + 1).saturating_sub(kept.len()).min(n);
-                            kept.extend_from_slice(&chunk[..room]);
-                        }
-                        Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                        Err(_) => break,
-                    }
-                }
-                (kept, total)
-            });
-            let err = scope.spawn(move || {
-                let mut buf = Vec::new();
-                let _ = stderr.take(MAX_STDERR_BYTES).read_to_end(&mut buf);
-                buf
-            });
+            let out = scope.spawn(move || read_capped(&mut stdout, max + 1));
+            let err = scope.spawn(move || read_capped(&mut stderr, MAX_STDERR_BYTES).0);
             let failed = |e: std::io::Error| ExtractError::PdfReaderFailed(e.to_string());
             let Some(status) = child.wait_timeout(self.timeout).map_err(failed)? else {
                 // killing it closes its pipes, which ends the threads above
@@ -102,10 +80,12 @@ impl PdfReader {
             let messages = err.join().expect("the error reader does not panic");
             if !status.success() {
                 let said = String::from_utf8_lossy(&messages);
+                // the first few of what may be thousands of complaints
                 let said: Vec<&str> = said
                     .lines()
                     .map(str::trim)
                     .filter(|l| !l.is_empty())
+                    .take(3)
                     .collect();
                 let said = if said.is_empty() {
                     format!("{program} ended with {status}")
@@ -127,4 +107,25 @@ impl PdfReader {
             Ok(text)
         })
     }
+}
+
+/// Reads `from` to its end, keeping its first `cap` bytes: a child's output
+/// is drained whole, so that it never blocks on a full pipe. Returns what
+/// was kept and how many bytes there were.
+fn read_capped(from: &mut impl Read, cap: usize) -> (Vec<u8>, usize) {
+    let (mut kept, mut total) = (Vec::new(), 0usize);
+    let mut chunk = vec![0u8; 64 << 10];
+    loop {
+        match from.read(&mut chunk) {
+            Ok(0) => break,
+            Ok(n) => {
+                total = total.saturating_add(n);
+                let room = cap.saturating_sub(kept.len()).min(n);
+                kept.extend_from_slice(&chunk[..room]);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) => break,
+        }
+    }
+    (kept, total)
 }

@@ -164,6 +164,33 @@ fn a_reader_that_hangs_is_killed_at_the_deadline() {
 }
 
 #[test]
+fn a_reader_that_warns_at_length_is_heard_out() {
+    let dir = tempfile::tempdir().unwrap();
+    // a megabyte of warnings on a file it reads: its error output is read
+    // to the end, not closed early (which would kill it mid-warning)
+    let e = Extractor::with_pdf(PdfReader {
+        program: fake_reader(
+            dir.path(),
+            "cat >/dev/null; yes 'Syntax Warning: bad xref' | head -c 1000000 >&2 && printf 'the text'",
+        ),
+        ..PdfReader::default()
+    });
+    assert_eq!(e.extract(&pdf_of(&["text"])).unwrap().text, "the text");
+    // failing, it is quoted: its first complaints, not all of them
+    let e = Extractor::with_pdf(PdfReader {
+        program: fake_reader(
+            dir.path(),
+            "cat >/dev/null; yes 'Syntax Error: bad xref' | head -c 1000000 >&2; exit 1",
+        ),
+        ..PdfReader::default()
+    });
+    let err = e.extract(&pdf_of(&["text"])).unwrap_err();
+    assert!(matches!(err, ExtractError::CorruptPdf(_)), "{err:?}");
+    assert!(err.to_string().contains("Syntax Error: bad xref"), "{err}");
+    assert!(err.to_string().len() < 300, "{err}");
+}
+
+#[test]
 fn text_over_the_limit_is_an_error() {
     let dir = tempfile::tempdir().unwrap();
     let e = Extractor::with_pdf(PdfReader {

@@ -323,7 +323,7 @@ async fn trace(
 /// for the web page's upload: `{"format", "text"}`. A PDF's reader is
 /// killed at the request's time limit.
 async fn extract(State(st): State<Arc<AppState>>, body: Body) -> Result<Json<Value>, ApiError> {
-    let bytes = body.map_err(|rej| body_rejection(rej, st.limits.body_bytes))?;
+    let bytes = body.map_err(|rej| body_rejection(rej, st.limits.upload_bytes))?;
     let extractor = unspin_extract::Extractor::with_pdf(unspin_extract::PdfReader {
         timeout: st.limits.timeout,
         ..unspin_extract::PdfReader::default()
@@ -360,6 +360,7 @@ async fn healthz(State(st): State<Arc<AppState>>) -> Json<Value> {
         "fingerprints": st.unspinner.fingerprints().map_or(0, |f| f.len()),
         "limits": {
             "body_bytes": st.limits.body_bytes,
+            "upload_bytes": st.limits.upload_bytes,
             "timeout_ms": st.limits.timeout.as_millis() as u64,
             "concurrency": st.limits.concurrency,
         },
@@ -461,24 +462,35 @@ async fn json_errors(req: Request, next: Next) -> Response {
 
 /// The whole application with its layers, outermost first: request log,
 /// JSON errors, time limit, declared body length, then (API routes only) the
-/// concurrency limit, then the body limit as the body is read.
+/// concurrency limit, then the body limit as the body is read. Uploads to
+/// `/v1/extract` have a body limit of their own.
 pub(crate) fn router(st: Arc<AppState>) -> Router {
     static NEXT_ID: AtomicU64 = AtomicU64::new(1);
     let limits = st.limits;
-    let api = Router::new()
+    // routes whose bodies may be `bytes` long
+    fn bounded(routes: Router<Arc<AppState>>, bytes: usize) -> Router<Arc<AppState>> {
+        routes
+            .layer(DefaultBodyLimit::max(bytes))
+            .layer(middleware::from_fn_with_state(bytes, declared_length_limit))
+    }
+    // one pool of slots for every analysis, uploads included
+    let slots = GlobalConcurrencyLimitLayer::new(limits.concurrency);
+    let analyses = Router::new()
         .route("/v1/detect", post(detect))
         .route("/v1/restore", post(restore))
         .route("/v1/trace", post(trace))
+        .layer(slots.clone());
+    let uploads = Router::new()
         .route("/v1/extract", post(extract))
-        .layer(GlobalConcurrencyLimitLayer::new(limits.concurrency));
-    Router::new()
+        .layer(slots);
+    let pages = Router::new()
         .route("/healthz", get(healthz))
         .route("/openapi.json", get(openapi))
-        .merge(crate::web::routes())
-        .merge(api)
-        .layer(DefaultBodyLimit::max(limits.body_bytes))
+        .merge(crate::web::routes());
+    bounded(pages, limits.body_bytes)
+        .merge(bounded(analyses, limits.body_bytes))
+        .merge(bounded(uploads, limits.upload_bytes))
         .with_state(st)
-        .layer(middleware::from_fn_with_state(limits.body_bytes, declared_length_limit))
         .layer(middleware::from_fn_with_state(limits.timeout, time_limit))
         .layer(middleware::from_fn(json_errors))
         .layer(

@@ -62,6 +62,9 @@ pub use api::{ApiError, TraceError};
 pub struct Limits {
     /// Largest request body accepted, in bytes; larger bodies get 413.
     pub body_bytes: usize,
+    /// Largest file uploaded to `/v1/extract`, in bytes (a PDF or a Word
+    /// file is larger than its text); larger ones get 413.
+    pub upload_bytes: usize,
     /// Longest a request may take, queueing included; slower ones get 503.
     pub timeout: Duration,
     /// Most analyses (`/v1/*` requests) running at once; more wait in a
@@ -73,6 +76,7 @@ impl Default for Limits {
     fn default() -> Limits {
         Limits {
             body_bytes: 2 * 1024 * 1024,
+            upload_bytes: 32 * 1024 * 1024,
             timeout: Duration::from_secs(30),
             concurrency: 64,
         }
@@ -120,6 +124,12 @@ impl ServerBuilder {
     /// Largest request body, in bytes (at least 1).
     pub fn body_limit(&mut self, bytes: usize) -> &mut Self {
         self.limits.body_bytes = bytes.max(1);
+        self
+    }
+
+    /// Largest file uploaded to `/v1/extract`, in bytes (at least 1).
+    pub fn upload_limit(&mut self, bytes: usize) -> &mut Self {
+        self.limits.upload_bytes = bytes.max(1);
         self
     }
 

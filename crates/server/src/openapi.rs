@@ -113,7 +113,7 @@ pub fn document() -> Value {
                             "description": "The file's text.",
                             "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Extracted" } } }
                         },
-                        "413": { "description": "The file is larger than the server's limit (see `/healthz`).", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } },
+                        "413": { "description": "The file is larger than the server's upload limit (`upload_bytes` in `/healthz`).", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } },
                         "422": { "description": "The file is not UTF-8 text, a readable .docx or a PDF with text (a corrupt PDF, or a scan without a text layer).", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } },
                         "500": { "description": "The extraction failed.", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } },
                         "501": { "description": "The file is a PDF and the server has no PDF reader (Poppler's pdftotext is not installed).", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } },
@@ -232,9 +232,10 @@ pub fn document() -> Value {
                     "fingerprints": { "type": "integer", "minimum": 0 },
                     "limits": {
                         "type": "object",
-                        "required": ["body_bytes", "timeout_ms", "concurrency"],
+                        "required": ["body_bytes", "upload_bytes", "timeout_ms", "concurrency"],
                         "properties": {
-                            "body_bytes": { "type": "integer" },
+                            "body_bytes": { "type": "integer", "description": "Largest body of /v1/detect, /v1/restore and /v1/trace." },
+                            "upload_bytes": { "type": "integer", "description": "Largest file uploaded to /v1/extract." },
                             "timeout_ms": { "type": "integer" },
                             "concurrency": { "type": "integer" }
                         }

@@ -275,6 +275,7 @@ async fn unknown_routes_and_methods_get_json_errors() {
 async fn healthz_reports_limits() {
     let limits = Limits {
         body_bytes: 4096,
+        upload_bytes: 8192,
         timeout: Duration::from_millis(1500),
         concurrency: 3,
     };
@@ -284,8 +285,45 @@ async fn healthz_reports_limits() {
     assert_eq!(a.body["status"], json!("ok"));
     assert_eq!(
         a.body["limits"],
-        json!({"body_bytes": 4096, "timeout_ms": 1500, "concurrency": 3})
+        json!({"body_bytes": 4096, "upload_bytes": 8192, "timeout_ms": 1500, "concurrency": 3})
     );
+}
+
+/// A PDF or Word file is larger than its text: uploads have a limit of
+/// their own, and the analyses keep theirs.
+#[tokio::test]
+async fn uploads_have_their_own_body_limit() {
+    let limits = Limits {
+        body_bytes: 4000,
+        upload_bytes: 12000,
+        ..Limits::default()
+    };
+    let router = full_server(limits);
+    let text = "An irregular woodland. ".repeat(300);
+    assert!(text.len() > 4000 && text.len() < 12000);
+    let a = call(
+        &router,
+        Method::POST,
+        "/v1/extract",
+        None,
+        text.clone().into_bytes(),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+    assert_eq!(a.body["text"], json!(text));
+    let a = call(
+        &router,
+        Method::POST,
+        "/v1/extract",
+        None,
+        vec![b'x'; 12001],
+    )
+    .await;
+    let msg = a.assert_error(413, "upload over its limit");
+    assert!(msg.contains("12000"), "{msg}");
+    let a = post_json(&router, "/v1/detect", &json!({ "text": text })).await;
+    let msg = a.assert_error(413, "analysis over its limit");
+    assert!(msg.contains("4000"), "{msg}");
 }
 
 #[tokio::test]

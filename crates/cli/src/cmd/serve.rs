@@ -36,6 +36,10 @@ pub struct Args {
     /// Largest request body, in bytes; larger ones get 413.
     #[arg(long, value_name = "BYTES", default_value_t = 2 * 1024 * 1024)]
     body_limit: usize,
+    /// Largest file uploaded to /v1/extract (the web page's .txt, .docx or
+    /// .pdf upload), in bytes; larger ones get 413.
+    #[arg(long, value_name = "BYTES", default_value_t = 32 * 1024 * 1024)]
+    upload_limit: usize,
     /// Longest time a request may take, in seconds (queueing included);
     /// slower ones get 503.
     #[arg(long, value_name = "SECONDS", default_value_t = 30.0, value_parser = parse_seconds)]
@@ -102,6 +106,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let mut builder = Server::builder(unspinner);
     builder
         .body_limit(args.body_limit)
+        .upload_limit(args.upload_limit)
         .timeout(Duration::from_secs_f64(args.timeout))
         .concurrency(args.concurrency as usize);
     if let Some(index) = index {

@@ -151,10 +151,11 @@ impl Tracer for SlowTracer {
     }
 }
 
-/// Default limits with a small body limit.
+/// Default limits with a small body limit, for analyses and uploads alike.
 pub fn small_limits(body_bytes: usize) -> Limits {
     Limits {
         body_bytes,
+        upload_bytes: body_bytes,
         ..Limits::default()
     }
 }
