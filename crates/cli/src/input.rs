@@ -101,6 +101,14 @@ impl InputArgs {
                             continue;
                         }
                     };
+                    // a JSONL stream piped in without --format is read as
+                    // one text, as documented, but not silently
+                    if src.is_none() && self.format.is_none() && looks_like_jsonl(&bytes) {
+                        eprintln!(
+                            "unspin: warning: {name} looks like JSONL but is read as one text \
+                             document; pass --format jsonl to read its records"
+                        );
+                    }
                     // a Word file or a PDF is analysed as its text (what
                     // `unspin extract` prints)
                     let document =
@@ -184,6 +192,14 @@ pub fn sources_of(files: &[PathBuf]) -> Vec<Option<PathBuf>> {
             })
             .collect()
     }
+}
+
+/// True when the first line of `bytes` is a JSON object with a string
+/// `text`: a JSONL record.
+fn looks_like_jsonl(bytes: &[u8]) -> bool {
+    let first = bytes.split(|&b| b == b'\n').next().unwrap_or_default();
+    serde_json::from_slice::<Map<String, Value>>(first)
+        .is_ok_and(|record| record.get("text").is_some_and(Value::is_string))
 }
 
 /// The text of a Word, PDF or text file named `name` (a PDF read by

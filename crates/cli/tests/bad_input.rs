@@ -468,3 +468,36 @@ fn a_document_is_read_as_its_text(name: &str, file: &[u8], broken: &str) {
         assert!(err.contains(&cut) && err.contains(broken), "{cmd}: {err}");
     }
 }
+
+#[test]
+fn jsonl_piped_in_without_a_format_is_read_as_text_with_a_warning() {
+    if unspin_core::Model::builtin().is_err() {
+        return;
+    }
+    let jsonl = b"{\"id\": \"a\", \"text\": \"A impartial celebration.\"}\n";
+    let warned = |o: &Output| String::from_utf8_lossy(&o.stderr).contains("looks like JSONL");
+    let o = run(&["detect", "--json"], jsonl);
+    assert!(o.status.success(), "{o:?}");
+    assert!(warned(&o), "{o:?}");
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--format jsonl"));
+    // read as one text: the record's JSON syntax is the document
+    let rec: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(rec["id"], "<stdin>");
+    // no warning when the format is given, or for text that is not JSONL
+    for (args, input) in [
+        (
+            vec!["detect", "--json", "--format", "jsonl"],
+            jsonl.as_slice(),
+        ),
+        (
+            vec!["detect", "--json", "--format", "text"],
+            jsonl.as_slice(),
+        ),
+        (vec!["detect", "--json"], b"{curly} but not JSON".as_slice()),
+        (vec!["detect", "--json"], b"{\"text\": 3}".as_slice()),
+    ] {
+        let o = run(&args, input);
+        assert!(o.status.success(), "{args:?}: {o:?}");
+        assert!(!warned(&o), "{args:?}: {o:?}");
+    }
+}
