@@ -205,6 +205,50 @@ fn word_and_pdf_files_in_a_directory_are_scanned_and_a_corrupt_one_is_reported()
 }
 
 #[test]
+fn word_and_pdf_files_are_indexed_as_their_text_and_a_corrupt_one_is_skipped() {
+    if !model_ready() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let cold_war = "The Cold War era ended in 1991 when the Soviet Union collapsed.";
+    let forest = "We used a random forest classifier on the data.";
+    std::fs::write(
+        dir.path().join("a.pdf"),
+        unspin_extract::testing::pdf_of(&[cold_war]),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("b.docx"),
+        unspin_extract::testing::docx_of(&[forest]),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("c.pdf"), b"%PDF-1.7\n%cut").unwrap();
+    let b = unspin(
+        &[
+            "index", "build", "--index", "idx", "a.pdf", "c.pdf", "b.docx",
+        ],
+        dir.path(),
+    );
+    let err = String::from_utf8_lossy(&b.stderr);
+    assert_eq!(b.status.code(), Some(2), "a skipped file: {err}");
+    assert!(
+        err.contains("c.pdf: skipped") && err.contains("PDF is corrupt"),
+        "{err}"
+    );
+    assert!(err.contains("2 new") && err.contains("1 skipped"), "{err}");
+    // the PDF's text is what trace finds
+    std::fs::write(
+        dir.path().join("q.txt"),
+        "The Chilly Conflict period ended in 1991 when the Soviet Union collapsed.",
+    )
+    .unwrap();
+    let t = unspin(&["trace", "--index", "idx", "--json", "q.txt"], dir.path());
+    assert!(t.status.success(), "{}", String::from_utf8_lossy(&t.stderr));
+    let t: serde_json::Value = serde_json::from_slice(&t.stdout).unwrap();
+    assert_eq!(t["matches"][0]["doc_id"], "a.pdf", "{t}");
+}
+
+#[test]
 fn index_adds_the_matches_trace_gives() {
     if !model_ready() {
         return;

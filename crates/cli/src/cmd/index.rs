@@ -1,9 +1,10 @@
 //! `unspin index …`: build or extend a reference index of source documents.
 //!
 //! Input is JSONL (`{"id", "text"}` per line; other fields are ignored) or
-//! plain-text files (one document each, the path as its id). A bad line
-//! (bad JSON, no `id`, no `text`, an empty text) is reported with its file
-//! and line number and skipped; the run goes on and exits 2. The index is
+//! plain-text, Word (.docx) and PDF files (one document each, the path as
+//! its id). A bad line (bad JSON, no `id`, no `text`, an empty text) or a
+//! Word or PDF file that cannot be read is reported with its file (and
+//! line number) and skipped; the run goes on and exits 2. The index is
 //! committed every `--commit-every` documents and at the end, so a build
 //! that is killed keeps everything committed before. The last document
 //! added under an id wins (see `unspin_index`'s docs).
@@ -144,8 +145,21 @@ fn build(args: BuildArgs) -> Result<ExitCode> {
                         continue;
                     }
                 };
-                let text =
-                    decode(bytes, false).with_context(|| format!("{name} is not valid UTF-8"))?;
+                // a Word file or a PDF is indexed as its text; one that
+                // cannot be read is skipped, and the build goes on
+                let text = if unspin_extract::Format::sniff(&bytes) != unspin_extract::Format::Text
+                {
+                    match crate::input::extract(&bytes, &name) {
+                        Ok(text) => text,
+                        Err(e) => {
+                            stats.skipped += 1;
+                            eprintln!("unspin: {name}: skipped: {e:#}");
+                            continue;
+                        }
+                    }
+                } else {
+                    decode(bytes, false).with_context(|| format!("{name} is not valid UTF-8"))?
+                };
                 add(&mut stats, &mut writer, &name, 1, name.clone(), text)?;
             }
             Format::Jsonl => {
