@@ -87,7 +87,7 @@ pub struct Extracted {
 /// Why a file gave no text.
 #[derive(Debug, thiserror::Error)]
 pub enum ExtractError {
-    #[error("the file is not UTF-8 text (invalid byte at offset {offset}), nor a .docx")]
+    #[error("the file is not UTF-8 text (invalid byte at offset {offset}), nor a .docx or a PDF")]
     InvalidUtf8 { offset: usize },
     #[error("the file is a zip archive but not a Word document (no word/document.xml)")]
     NotWord,
