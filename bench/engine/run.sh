@@ -57,20 +57,7 @@ report[news_f0.3]=$("$bin" eval --json --pairs "$out/bbc_B_spun_f0.3.jsonl")
 report[news_t0.3]=$("$bin" eval --json --pairs "$out/bbc_B_spun_t0.3.jsonl")
 # short texts, as an analyst pastes them: each paragraph of 15 words or
 # more of the 0.3 pairs, as a pair of its own
-python3 - "$out/bbc_B_spun_0.3.jsonl" "$out/bbc_B_spun_0.3_paragraphs.jsonl" <<'PY'
-import json, sys
-src, dst = sys.argv[1:3]
-with open(dst, "w") as f:
-    for line in open(src, encoding="utf-8"):
-        d = json.loads(line)
-        originals, spuns = d["original"].split("\n\n"), d["spun"].split("\n\n")
-        if len(originals) != len(spuns):
-            continue
-        for i, (o, s) in enumerate(zip(originals, spuns)):
-            if len(o.split()) >= 15:
-                pair = {"id": f"{d['id']}-{i}", "original": o, "spun": s, "domain": "news"}
-                f.write(json.dumps(pair) + "\n")
-PY
+python3 bench/engine/paragraphs.py "$out/bbc_B_spun_0.3.jsonl" "$out/bbc_B_spun_0.3_paragraphs.jsonl"
 report[news_para]=$("$bin" eval --json --pairs "$out/bbc_B_spun_0.3_paragraphs.jsonl")
 # hand-made sentences around the real spins PRODUCT.md §1 quotes (14 pairs:
 # indicative only, and seen while choosing the parameters)

@@ -30,6 +30,8 @@ enum Command {
     Spin(cmd::spin::Args),
     /// Score detect and restore on aligned (original, spun) pairs.
     Eval(cmd::eval::Args),
+    /// Fit detect's span model (a second opinion on each span) on aligned pairs.
+    FitSpans(cmd::fit_spans::Args),
     /// Build or extend a reference index of source documents.
     #[command(subcommand)]
     Index(cmd::index::Command),
@@ -57,6 +59,7 @@ fn main() -> ExitCode {
         Command::Train(a) => cmd::train::run(a),
         Command::Spin(a) => cmd::spin::run(a),
         Command::Eval(a) => cmd::eval::run(a),
+        Command::FitSpans(a) => cmd::fit_spans::run(a),
         Command::Index(c) => cmd::index::run(c),
         Command::Trace(a) => cmd::trace::run(a),
         Command::Scan(a) => cmd::scan::run(a),

@@ -39,6 +39,7 @@ use crate::lexicon::Lexicon;
 use crate::lm::{LmState, NgramLm};
 use crate::model::{Model, Params};
 use crate::record::{Change, Detection, Restoration, Span};
+use crate::rescore::SpanFeatures;
 use crate::style::WordFix;
 use crate::text::{Case, Text, Word};
 
@@ -581,7 +582,6 @@ impl Unspinner {
     pub fn detect(&self, text: &str) -> Detection {
         let t = Text::new(text);
         let a = self.analyze(&t, self.params().spin_rate_spun_detect);
-        let mut spans: Vec<Span> = Vec::new();
         // spinner residue found by rule wins over the list and the model
         let rules = crate::residue::find(text);
         let mut list = self
@@ -590,49 +590,16 @@ impl Unspinner {
             .map(|f| f.spans(text))
             .unwrap_or_default();
         list.retain(|s| !crate::residue::overlaps(&rules, s.start, s.end));
-        for &(ws, we, p, ref sugg) in &a.flagged {
-            if p < self.params().flag_threshold {
-                continue;
-            }
-            let source = a.source(ws, we);
-            let (ws, we, sugg) = match sugg {
-                Some(s) => {
-                    let (ws, we, rest) = narrow_to_change(&t, ws, we, s, true);
-                    // an original that keeps every word and adds some
-                    // ("exchange" → "stock exchange") marks no word as
-                    // swapped: restore may add them, detect has no span
-                    if only_adds(&t, ws, we, &rest) {
-                        continue;
-                    }
-                    // a spinner that fitted the article to its word
-                    // changed the article too ("an extended" for "a
-                    // longer"): the span covers it
-                    let free = |i: usize| {
-                        spans
-                            .last()
-                            .map_or(true, |s| s.end <= t.words()[i].chars.start)
-                    };
-                    match refitted_article(&t, ws, &rest).filter(|_| free(ws - 1)) {
-                        Some(article) => (ws - 1, we, Some(format!("{article} {rest}"))),
-                        None => (ws, we, Some(rest)),
-                    }
+        let model = &self.params().span_model;
+        let mut spans: Vec<Span> = Vec::new();
+        for (mut span, features) in self.model_spans(&t, &a, &list, &rules) {
+            if let Some(f) = features {
+                span.score = model.probability(&f);
+                if span.score < model.threshold {
+                    continue;
                 }
-                None => (ws, we, None),
-            };
-            let (start, end) = (t.words()[ws].chars.start, t.words()[we - 1].chars.end);
-            if list.iter().any(|s| s.start < end && start < s.end)
-                || crate::residue::overlaps(&rules, start, end)
-            {
-                continue;
             }
-            spans.push(Span {
-                start,
-                end,
-                text: text[t.words()[ws].bytes.start..t.words()[we - 1].bytes.end].to_string(),
-                score: p,
-                suggestion: sugg.map(|s| case_like(&t, ws, we, &s)),
-                source: Some(source.into()),
-            });
+            spans.push(span);
         }
         let n_list = list.len();
         spans.extend(list);
@@ -648,6 +615,132 @@ impl Unspinner {
             score = 1.0 - (1.0 - score) * crate::residue::DOC_FACTOR.powi(rules.len() as i32);
         }
         Detection { score, spans }
+    }
+
+    /// Detect's candidate spans from the decoder (list and rule residue
+    /// aside), each with its [`SpanFeatures`]: what the span model
+    /// ([`crate::rescore`]) reads, from the decoder posterior of its floor.
+    /// The span's `score` is the decoder's posterior. For fitting a span
+    /// model ([`crate::train::spans`]).
+    pub fn span_candidates(&self, text: &str) -> Vec<(Span, SpanFeatures)> {
+        let t = Text::new(text);
+        let a = self.analyze(&t, self.params().spin_rate_spun_detect);
+        let rules = crate::residue::find(text);
+        let mut list = self
+            .fingerprints
+            .as_ref()
+            .map(|f| f.spans(text))
+            .unwrap_or_default();
+        list.retain(|s| !crate::residue::overlaps(&rules, s.start, s.end));
+        let floor = self.params().span_model.floor;
+        self.spans_from(&t, &a, &list, &rules, floor, true)
+            .into_iter()
+            .map(|(s, f)| (s, f.expect("features asked for")))
+            .collect()
+    }
+
+    /// The decoder's spans of a detection: with a span model, those from
+    /// its floor with their features; without, those from
+    /// `flag_threshold`.
+    fn model_spans(
+        &self,
+        t: &Text,
+        a: &Analysis,
+        list: &[Span],
+        rules: &[crate::residue::Residue],
+    ) -> Vec<(Span, Option<SpanFeatures>)> {
+        let p = self.params();
+        match p.span_model.is_on() {
+            true => self.spans_from(t, a, list, rules, p.span_model.floor, true),
+            false => self.spans_from(t, a, list, rules, p.flag_threshold, false),
+        }
+    }
+
+    /// The decoder's flags of posterior `floor` or more as spans (narrowed
+    /// to what changes, with a refitted article, and not where the list or
+    /// a rule found something), with their features when `features`.
+    fn spans_from(
+        &self,
+        t: &Text,
+        a: &Analysis,
+        list: &[Span],
+        rules: &[crate::residue::Residue],
+        floor: f64,
+        features: bool,
+    ) -> Vec<(Span, Option<SpanFeatures>)> {
+        let text = t.input();
+        let mut spans: Vec<Span> = Vec::new();
+        let mut cands: Vec<(usize, usize, Option<String>, f64, bool)> = Vec::new();
+        for &(ws, we, p, ref sugg) in &a.flagged {
+            if p < floor {
+                continue;
+            }
+            let source = a.source(ws, we);
+            let (ws, we, sugg) = match sugg {
+                Some(s) => {
+                    let (ws, we, rest) = narrow_to_change(t, ws, we, s, true);
+                    // an original that keeps every word and adds some
+                    // ("exchange" → "stock exchange") marks no word as
+                    // swapped: restore may add them, detect has no span
+                    if only_adds(t, ws, we, &rest) {
+                        continue;
+                    }
+                    // a spinner that fitted the article to its word
+                    // changed the article too ("an extended" for "a
+                    // longer"): the span covers it
+                    let free = |i: usize| {
+                        spans
+                            .last()
+                            .map_or(true, |s| s.end <= t.words()[i].chars.start)
+                    };
+                    match refitted_article(t, ws, &rest).filter(|_| free(ws - 1)) {
+                        Some(article) => (ws - 1, we, Some(format!("{article} {rest}"))),
+                        None => (ws, we, Some(rest)),
+                    }
+                }
+                None => (ws, we, None),
+            };
+            let (start, end) = (t.words()[ws].chars.start, t.words()[we - 1].chars.end);
+            if list.iter().any(|s| s.start < end && start < s.end)
+                || crate::residue::overlaps(rules, start, end)
+            {
+                continue;
+            }
+            spans.push(Span {
+                start,
+                end,
+                text: text[t.words()[ws].bytes.start..t.words()[we - 1].bytes.end].to_string(),
+                score: p,
+                suggestion: sugg.as_deref().map(|s| case_like(t, ws, we, s)),
+                source: Some(source.into()),
+            });
+            cands.push((ws, we, sugg, p, source == "rule"));
+        }
+        if !features {
+            return spans.into_iter().map(|s| (s, None)).collect();
+        }
+        let lm = &self.model.lm;
+        let doc = crate::rescore::Document {
+            t,
+            lm,
+            ids: t.words().iter().map(|w| lm.id_lenient(&w.norm)).collect(),
+            score: a.doc_score,
+        };
+        let cands: Vec<crate::rescore::Candidate> = cands
+            .iter()
+            .map(|(ws, we, sugg, p, by_rule)| crate::rescore::Candidate {
+                ws: *ws,
+                we: *we,
+                suggestion: sugg.as_deref(),
+                posterior: *p,
+                by_rule: *by_rule,
+            })
+            .collect();
+        let features = doc.features(&cands);
+        spans
+            .into_iter()
+            .zip(features.into_iter().map(Some))
+            .collect()
     }
 
     /// Restores the most likely original wording of `text`.
@@ -2255,6 +2348,57 @@ mod tests {
         plain.familiarity = 0.0;
         let u = Unspinner::builder(model).params(plain).build();
         assert!(u.candidates("chilly").iter().all(|c| c.3 == 0.0));
+    }
+
+    #[test]
+    fn the_span_model_decides_what_detect_flags() {
+        let model = Model::builtin().expect("the built-in model loads");
+        let text = "Throughout the Chilly Conflict period, the navy staged joint workout \
+                    routines close to the border. The Well being Ministry revealed the whole \
+                    variety of lively instances on Tuesday.";
+        let with = |weights: Vec<f64>, threshold: f64| {
+            let mut p = model.params().clone();
+            p.span_model = crate::rescore::SpanModel {
+                weights,
+                threshold,
+                floor: 0.5,
+            };
+            Unspinner::builder(model.clone()).params(p).build()
+        };
+        let n = crate::rescore::N_FEATURES;
+        let candidates = with(Vec::new(), 0.5).span_candidates(text);
+        assert!(candidates.len() >= 3, "{candidates:?}");
+        for (s, f) in &candidates {
+            assert!(s.score >= 0.5, "{s:?}");
+            assert_eq!(f.0[0], s.score, "the first feature is the posterior");
+        }
+        // a bias alone: every candidate from the floor, or none
+        let mut all = vec![0.0; n];
+        all.push(10.0);
+        let flagged = with(all, 0.5).detect(text).spans;
+        assert_eq!(flagged.len(), candidates.len());
+        assert!(flagged.iter().all(|s| s.score > 0.99));
+        let mut none = vec![0.0; n];
+        none.push(-10.0);
+        assert!(with(none, 0.5).detect(text).spans.is_empty());
+        // the posterior's weight alone: a span's score follows its posterior
+        let mut by_posterior = vec![0.0; n];
+        by_posterior[0] = 20.0;
+        by_posterior.push(-18.0);
+        let u = with(by_posterior.clone(), 0.0);
+        for s in u.detect(text).spans {
+            let (_, f) = candidates
+                .iter()
+                .find(|c| c.0.start == s.start)
+                .expect("a candidate");
+            let expected = 1.0 / (1.0 + (18.0 - 20.0 * f.0[0]).exp());
+            assert!((s.score - expected).abs() < 1e-9, "{s:?}");
+        }
+        // without weights, the posterior and flag_threshold decide
+        let plain = with(Vec::new(), 0.5).detect(text).spans;
+        assert!(plain
+            .iter()
+            .all(|s| s.score >= model.params().flag_threshold));
     }
 
     #[test]

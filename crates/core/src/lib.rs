@@ -13,6 +13,7 @@
 //! - [`text::Text`]: tokenisation that keeps offsets into the input.
 //! - [`spin::Spinner`]: a seeded spinner simulator for evaluation data.
 //! - [`eval`]: the metrics of PRODUCT.md §5.
+//! - [`rescore`]: a second opinion on detect's spans, fitted on pairs.
 //! - [`residue`]: spinner residue found by rule (split numbers, spintax).
 //! - [`style`]: residue of style (contractions, number words), applied to
 //!   texts that read as spun.
@@ -40,6 +41,7 @@ pub mod mine;
 pub mod model;
 pub mod numbers;
 pub mod record;
+pub mod rescore;
 pub mod residue;
 pub mod spelling;
 pub mod spin;

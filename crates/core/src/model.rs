@@ -312,7 +312,9 @@ pub struct Params {
     /// a lower-case word the language model does not know (spinners reach
     /// for rare thesaurus entries; such a word is a candidate for undoing)
     pub unknown_unigram: f64,
-    /// posterior above which detect flags a word
+    /// posterior above which detect flags a word when there is no span
+    /// model (with one, the span model decides); a sentence with no
+    /// posterior above it is quiet (see the decoder)
     pub flag_threshold: f64,
     /// posterior below which restore leaves a decoded change out (0 = apply
     /// every change of the decoded path)
@@ -353,6 +355,9 @@ pub struct Params {
     /// ("anouncement"), and restore its spelling in a text that reads as
     /// spun (see [`crate::typos`])
     pub typos: bool,
+    /// the second opinion on detect's spans (see [`crate::rescore`]);
+    /// without weights, detect flags by the posterior and `flag_threshold`
+    pub span_model: crate::rescore::SpanModel,
     /// free-form description of where the model comes from
     pub provenance: String,
 }
@@ -392,6 +397,7 @@ impl Default for Params {
             doc_words: 0.0,
             doc_rare_damping: 0.0,
             doc_rare_from: 0.0,
+            span_model: crate::rescore::SpanModel::default(),
             provenance: String::new(),
         }
     }
@@ -454,7 +460,7 @@ impl Params {
                 return Err(format!("{name} is {v}, not a finite number"));
             }
         }
-        Ok(())
+        self.span_model.validate()
     }
 }
 
@@ -832,6 +838,13 @@ mod tests {
             },
             Params {
                 doc_a: f64::INFINITY,
+                ..Params::default()
+            },
+            Params {
+                span_model: crate::rescore::SpanModel {
+                    weights: vec![1.0, 2.0],
+                    ..Default::default()
+                },
                 ..Params::default()
             },
         ] {

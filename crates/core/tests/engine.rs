@@ -14,6 +14,15 @@ fn with_params(u: &Unspinner, change: impl FnOnce(&mut unspin_core::model::Param
     Unspinner::builder(u.model().clone()).params(p).build()
 }
 
+/// The same model reporting every posterior the decoder gives: no flag
+/// threshold and no span model (which would weigh each span again).
+fn every_posterior(u: &Unspinner) -> Unspinner {
+    with_params(u, |p| {
+        p.flag_threshold = 0.0;
+        p.span_model = Default::default();
+    })
+}
+
 #[test]
 fn restores_a_tortured_collocation() {
     let u = unspinner();
@@ -353,7 +362,7 @@ fn names_acronyms_and_british_spellings_are_not_spun_words() {
 fn acronyms_initials_and_british_forms_are_not_weighed_as_swaps() {
     // with every considered span flagged: no acronym or initial is one,
     // and no British form is offered its American spelling
-    let u = with_params(&unspinner(), |p| p.flag_threshold = 0.0);
+    let u = every_posterior(&unspinner());
     let text = "The PM told TV reporters in S Korea that George W Bush was sceptical of the CD programmes, \
                 the ageing jewellery trade and maths offences.";
     let d = u.detect(text);
@@ -394,7 +403,7 @@ fn acronyms_initials_and_british_forms_are_not_weighed_as_swaps() {
 #[test]
 fn an_unknown_word_after_a_number_is_a_unit() {
     // Indian English counts in lakhs and crores; the model knows neither
-    let u = with_params(&unspinner(), |p| p.flag_threshold = 0.0);
+    let u = every_posterior(&unspinner());
     let text =
         "The state allocated Rs 500 crore for the scheme, and 2 lakh farmers have benefited.";
     let flagged: Vec<String> = u.detect(text).spans.into_iter().map(|s| s.text).collect();
@@ -648,7 +657,7 @@ fn a_word_its_article_does_not_fit_reads_as_swapped() {
     let u = unspinner();
     let text = "They asked for a impartial celebration to oversee the vote.";
     let posterior = |u: &Unspinner| {
-        let u = with_params(u, |p| p.flag_threshold = 0.0);
+        let u = every_posterior(u);
         let d = u.detect(text);
         let s = d.spans.iter().find(|s| s.text == "impartial").cloned();
         (s.map_or(0.0, |s| s.score), d.score)
@@ -791,7 +800,7 @@ fn a_genuine_text_in_rare_words_is_not_read_as_spun() {
 #[test]
 fn a_clipped_word_is_not_flagged_as_a_swap_for_the_word_it_clips() {
     // "the net" is the internet in British news, and "adverts" are ads
-    let u = with_params(&unspinner(), |p| p.flag_threshold = 0.0);
+    let u = every_posterior(&unspinner());
     let text = "More people now shop on the net, and firms spend more on online adverts than on television adverts.";
     let spans = u.detect(text).spans;
     for (word, full) in [("net", "internet"), ("adverts", "ads")] {
@@ -810,7 +819,7 @@ fn a_clipped_word_is_not_flagged_as_a_swap_for_the_word_it_clips() {
 fn a_british_word_is_not_flagged_as_a_swap_for_its_american_one() {
     // the built-in model is American: it prefers "council members" to
     // "councillors" and "center stage" to "centre stage"
-    let u = with_params(&unspinner(), |p| p.flag_threshold = 0.0);
+    let u = every_posterior(&unspinner());
     let text = "Local councillors said repossessions rose again this year, and the mayor took centre stage at the meeting.";
     let spans = u.detect(text).spans;
     for (word, us) in [

@@ -27,7 +27,8 @@ pub struct Args {
     threads: Option<usize>,
 }
 
-fn load(path: &PathBuf) -> Result<Vec<Pair>> {
+/// Reads pairs (`{"id","original","spun","domain"}` JSONL); a bad line is an error.
+pub(crate) fn load(path: &PathBuf) -> Result<Vec<Pair>> {
     let text =
         std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     let mut out = Vec::new();

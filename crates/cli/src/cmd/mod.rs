@@ -9,6 +9,7 @@ use unspin_core::{Model, Unspinner};
 pub mod detect;
 pub mod eval;
 pub mod extract;
+pub mod fit_spans;
 pub mod index;
 pub mod mine;
 pub mod restore;
@@ -78,7 +79,12 @@ fn override_params(
         let parsed = serde_json::from_str(val).unwrap_or(serde_json::Value::String(val.into()));
         obj.insert(k.to_string(), parsed);
     }
-    serde_json::from_value(v).with_context(|| format!("--set: bad value in {set:?}"))
+    let params: unspin_core::model::Params =
+        serde_json::from_value(v).with_context(|| format!("--set: bad value in {set:?}"))?;
+    params
+        .validate()
+        .map_err(|reason| anyhow::anyhow!("--set: {reason}"))?;
+    Ok(params)
 }
 
 /// Exit code for a finished run: 2 when records were skipped, 1 when

@@ -12,13 +12,17 @@
 //!   (sorted runs spilled to temporary files, then merged).
 //! - [`mix`]: interpolates a corpus model with another one (the built-in
 //!   model), for a domain whose own text is too scarce to stand alone.
+//! - [`spans`]: fits detect's span model ([`crate::rescore`]) on aligned
+//!   (original, spun) pairs.
 
 pub mod corpus;
 pub mod mix;
+pub mod spans;
 pub mod sphinx;
 
 pub use corpus::{CorpusOptions, CorpusStats, CorpusTrainer};
 pub use mix::{interpolate, MixStats};
+pub use spans::{fit_spans, SpanFit};
 pub use sphinx::{read_sphinx_trie, read_sphinx_trie_with, SphinxOptions, SphinxStats};
 
 /// Shared test helpers: held-out data and perplexity.
