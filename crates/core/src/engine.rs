@@ -584,12 +584,7 @@ impl Unspinner {
         let a = self.analyze(&t, self.params().spin_rate_spun_detect);
         // spinner residue found by rule wins over the list and the model
         let rules = crate::residue::find(text);
-        let mut list = self
-            .fingerprints
-            .as_ref()
-            .map(|f| f.spans(text))
-            .unwrap_or_default();
-        list.retain(|s| !crate::residue::overlaps(&rules, s.start, s.end));
+        let list = self.list_spans(text, &rules);
         let model = &self.params().span_model;
         let mut spans: Vec<Span> = Vec::new();
         for (mut span, features) in self.model_spans(&t, &a, &list, &rules) {
@@ -626,17 +621,24 @@ impl Unspinner {
         let t = Text::new(text);
         let a = self.analyze(&t, self.params().spin_rate_spun_detect);
         let rules = crate::residue::find(text);
-        let mut list = self
-            .fingerprints
-            .as_ref()
-            .map(|f| f.spans(text))
-            .unwrap_or_default();
-        list.retain(|s| !crate::residue::overlaps(&rules, s.start, s.end));
+        let list = self.list_spans(text, &rules);
         let floor = self.params().span_model.floor;
         self.spans_from(&t, &a, &list, &rules, floor, true)
             .into_iter()
             .map(|(s, f)| (s, f.expect("features asked for")))
             .collect()
+    }
+
+    /// The fingerprint list's spans of `text`, but where spinner residue
+    /// found by rule overlaps them (the rule wins).
+    fn list_spans(&self, text: &str, rules: &[crate::residue::Residue]) -> Vec<Span> {
+        let mut list = self
+            .fingerprints
+            .as_ref()
+            .map(|f| f.spans(text))
+            .unwrap_or_default();
+        list.retain(|s| !crate::residue::overlaps(rules, s.start, s.end));
+        list
     }
 
     /// The decoder's spans of a detection: with a span model, those from
@@ -2385,7 +2387,7 @@ mod tests {
         let mut by_posterior = vec![0.0; n];
         by_posterior[0] = 20.0;
         by_posterior.push(-18.0);
-        let u = with(by_posterior.clone(), 0.0);
+        let u = with(by_posterior, 0.0);
         for s in u.detect(text).spans {
             let (_, f) = candidates
                 .iter()

@@ -142,21 +142,15 @@ pub(crate) struct Document<'a> {
 }
 
 impl Document<'_> {
-    /// The features of each candidate, given all of them (in text order).
+    /// The features of each candidate, given all of them.
     pub fn features(&self, cands: &[Candidate]) -> Vec<SpanFeatures> {
         let words = self.t.words().len().max(1);
         let per_word = cands.len() as f64 / words as f64;
+        let near = nearby_counts(cands);
         cands
             .iter()
-            .enumerate()
-            .map(|(k, c)| {
-                let near = cands
-                    .iter()
-                    .enumerate()
-                    .filter(|&(j, o)| j != k && o.we + NEARBY > c.ws && o.ws < c.we + NEARBY)
-                    .count();
-                self.one(c, near, per_word)
-            })
+            .zip(near)
+            .map(|(c, near)| self.one(c, near, per_word))
             .collect()
     }
 
@@ -237,6 +231,33 @@ impl Document<'_> {
             (1.0 - p).max(1e-6).ln() * self.score,
         ])
     }
+}
+
+/// For each candidate, how many others lie within [`NEARBY`] words of it:
+/// in time linear in the candidates (a long text has many), walking them
+/// in order of their first word.
+fn nearby_counts(cands: &[Candidate]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..cands.len()).collect();
+    order.sort_by_key(|&k| cands[k].ws);
+    let longest = cands.iter().map(|c| c.we - c.ws).max().unwrap_or(0);
+    let mut near = vec![0; cands.len()];
+    for (pos, &k) in order.iter().enumerate() {
+        let c = &cands[k];
+        // later starts: near until one starts too far on
+        let after = order[pos + 1..]
+            .iter()
+            .take_while(|&&j| cands[j].ws < c.we + NEARBY)
+            .count();
+        // earlier starts: none ends near once they start too far back
+        let before = order[..pos]
+            .iter()
+            .rev()
+            .take_while(|&&j| cands[j].ws + longest + NEARBY > c.ws)
+            .filter(|&&j| cands[j].we + NEARBY > c.ws)
+            .count();
+        near[k] = after + before;
+    }
+    near
 }
 
 /// Fits a logistic model to labelled features: Newton's method on the
@@ -400,6 +421,44 @@ mod tests {
             ..SpanModel::default()
         };
         assert!(m.validate().unwrap_err().contains("threshold"));
+    }
+
+    #[test]
+    fn nearby_spans_are_counted_as_by_brute_force() {
+        let mut state = 7u64;
+        let mut next = |m: usize| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 33) as usize % m
+        };
+        for _ in 0..50 {
+            let n = next(40);
+            let cands: Vec<Candidate> = (0..n)
+                .map(|_| {
+                    let ws = next(100);
+                    Candidate {
+                        ws,
+                        we: ws + 1 + next(3),
+                        suggestion: None,
+                        posterior: 0.9,
+                        by_rule: false,
+                    }
+                })
+                .collect();
+            let brute: Vec<usize> = (0..n)
+                .map(|k| {
+                    let c = &cands[k];
+                    (0..n)
+                        .filter(|&j| {
+                            let o = &cands[j];
+                            j != k && o.we + NEARBY > c.ws && o.ws < c.we + NEARBY
+                        })
+                        .count()
+                })
+                .collect();
+            assert_eq!(nearby_counts(&cands), brute);
+        }
     }
 
     #[test]
