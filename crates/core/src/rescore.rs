@@ -15,7 +15,7 @@
 //! which is what teaches the model to stay quiet on genuine text.
 //!
 //! A model's [`SpanModel`] lives in its decoder parameters
-//! ([`crate::model::Params::span_model`]); `unspin train --fit-spans
+//! ([`crate::model::Params::span_model`]); `unspin fit-spans --pairs
 //! PAIRS` fits one, and `bench/engine/fit-spans.sh` fitted the built-in
 //! model's. Without weights detect flags by the decoder's posterior alone,
 //! as before.
